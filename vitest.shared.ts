@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+/** The one vitest preset of the workspace: packages import it in their vitest.config.ts. */
+export default defineConfig({
+  resolve: {
+    // Workspace packages are imported from their TypeScript sources, so tests never need a build.
+    conditions: ['@mixent/source'],
+  },
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    // Packages whose issues have not landed yet have no tests of their own.
+    passWithNoTests: true,
+  },
+});
