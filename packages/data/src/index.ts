@@ -1,2 +1,94 @@
-// The public surface of @mixent/data is filled by its issue; see README.md.
-export {};
+/**
+ * @mixent/data: EMNIST-Letters for mixent.
+ * IDX parsing (any IDX file, gzip or not, whole or streamed), the EMNIST-Letters loader
+ * (upright images, class indices 0..25), verified download and cache of the official files,
+ * the embedded sample, the reference augmentation, seeded batches, and tensor helpers.
+ */
+
+// IDX format
+export {
+  IDX_MAX_ELEMENTS,
+  IDX_MAX_RANK,
+  IDX_TYPES,
+  IdxFormatError,
+  encodeIdx,
+  gunzipIdx,
+  isGzip,
+  parseIdx,
+  readIdxHeader,
+  type IdxData,
+  type IdxFile,
+  type IdxHeader,
+  type IdxSource,
+  type IdxTypeCode,
+  type IdxTypeName,
+} from './idx.js';
+export { parseIdxStream, readIdxFile } from './idx-stream.js';
+
+// EMNIST-Letters
+export {
+  IMAGE_PIXELS,
+  IMAGE_SIZE,
+  LETTERS,
+  NUM_LETTER_CLASSES,
+  REFERENCE_NUM_OUTPUTS,
+  classCounts,
+  classToLetter,
+  imageAt,
+  letterLabelToClass,
+  letterSetFromIdx,
+  readLetterSet,
+  transposeImages,
+  type LetterSet,
+  type LetterSetFiles,
+} from './emnist.js';
+
+// Official files: checksums, download, cache
+export {
+  OFFICIAL_FILES,
+  describeCheck,
+  sha256Bytes,
+  sha256File,
+  verifyFiles,
+  type ChecksummedFile,
+  type FileCheck,
+  type OfficialFileKey,
+} from './checksums.js';
+export {
+  ChecksumError,
+  DownloadError,
+  EMNIST_ZIP_URL,
+  emnistCacheDir,
+  fetchEmnistLetters,
+  type FetchOptions,
+  type FetchResult,
+} from './fetch.js';
+
+// The embedded sample and dataset selection
+export {
+  SAMPLE_DIR,
+  loadLetters,
+  loadSample,
+  readSampleManifest,
+  type DatasetName,
+  type SampleFileEntry,
+  type SampleManifest,
+  type SampleSplit,
+} from './sample.js';
+
+// Randomness, augmentation, batches, tensors
+export { Rng, type RngState } from './rng.js';
+export {
+  augmentImage,
+  perspectiveCoefficients,
+  randomPerspectivePoints,
+  rotateImage,
+  warpPerspective,
+  type AugmentOptions,
+  type Point,
+} from './augment.js';
+export { PIXEL_MEAN, PIXEL_STD, batches, normalizePixels, type Batch, type BatchOptions } from './batches.js';
+export { batchToTensors, type BatchTensors } from './tensors.js';
+
+// Progress display
+export { createProgress, formatAmount, formatDuration, progressLine, type Progress, type ProgressOptions, type ProgressUnit } from './progress.js';

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { runDataCli } from './cli.js';
+
+process.exitCode = await runDataCli(process.argv.slice(2));
