@@ -20,6 +20,7 @@ import {
   gunzipIdx,
   parseIdx,
   sha256Bytes,
+  stratifiedSplit,
 } from '@mixent/data';
 
 const TEST_PER_CLASS = 200;
@@ -36,17 +37,8 @@ const rawImages = images.data as Uint8Array;
 const rawLabels = labels.data as Uint8Array;
 
 // Stratified: per class, a seeded shuffle; the first TEST_PER_CLASS go to test, the rest to train.
-const rng = Rng.fromSeed(SEED);
 const present = [...new Set(rawLabels)].sort((a, b) => a - b);
-const train: number[] = [];
-const test: number[] = [];
-for (const label of present) {
-  const members = rng.shuffle([...rawLabels.keys()].filter((i) => rawLabels[i] === label));
-  test.push(...members.slice(0, TEST_PER_CLASS));
-  train.push(...members.slice(TEST_PER_CLASS));
-}
-train.sort((a, b) => a - b);
-test.sort((a, b) => a - b);
+const { taken: test, rest: train } = stratifiedSplit(rawLabels, Rng.fromSeed(SEED), TEST_PER_CLASS);
 
 mkdirSync(out, { recursive: true });
 const writeIdx = (file: string, idx: Uint8Array) => {

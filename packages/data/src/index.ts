@@ -43,6 +43,9 @@ export {
   type LetterSetFiles,
 } from './emnist.js';
 
+// Subsets
+export { selectExamples, stratifiedSplit, type StratifiedSplit } from './subsets.js';
+
 // Official files: checksums, download, cache
 export {
   OFFICIAL_FILES,
