@@ -1,9 +1,10 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { PNG } from 'pngjs';
 import { OFFICIAL_FILES, describeCheck, sha256Bytes, verifyFiles } from './checksums.js';
 import { IMAGE_SIZE, classToLetter, imageAt, readLetterSet } from './emnist.js';
 import { fetchEmnistLetters } from './fetch.js';
+import { writeFileAtomic } from './files.js';
 import { gunzipIdx, isGzip, parseIdx } from './idx.js';
 
 const USAGE = `usage: mixent-data <command>
@@ -130,9 +131,7 @@ async function writePng(path: string, pixels: Uint8Array, scale: number, size = 
   for (let y = 0; y < size * scale; y++) {
     for (let x = 0; x < size * scale; x++) png.data[y * size * scale + x] = pixels[Math.floor(y / scale) * size + Math.floor(x / scale)] as number;
   }
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, PNG.sync.write(png, { colorType: 0, inputColorType: 0 }));
-  await rename(temp, path);
+  await writeFileAtomic(path, PNG.sync.write(png, { colorType: 0, inputColorType: 0 }));
 }
 
 function single(positionals: string[], usage: string): string {

@@ -93,5 +93,8 @@ export {
 export { PIXEL_MEAN, PIXEL_STD, batches, normalizePixels, type Batch, type BatchOptions } from './batches.js';
 export { batchToTensors, type BatchTensors } from './tensors.js';
 
+// Files
+export { pathExists, writeFileAtomic } from './files.js';
+
 // Progress display
 export { createProgress, formatAmount, formatDuration, progressLine, type Progress, type ProgressOptions, type ProgressUnit } from './progress.js';
