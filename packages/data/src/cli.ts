@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { PNG } from 'pngjs';
+import writeFileAtomic from 'write-file-atomic';
 import { OFFICIAL_FILES, describeCheck, sha256Bytes, verifyFiles } from './checksums.js';
 import { IMAGE_SIZE, classToLetter, imageAt, readLetterSet } from './emnist.js';
 import { fetchEmnistLetters } from './fetch.js';
-import { writeFileAtomic } from './files.js';
 import { gunzipIdx, isGzip, parseIdx } from './idx.js';
 
 const USAGE = `usage: mixent-data <command>

@@ -1,20 +1,15 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './files.js';
+import { pathExists } from './files.js';
 
-describe('writeFileAtomic', () => {
-  it('replaces a file and leaves no temporary file behind', async () => {
+describe('pathExists', () => {
+  it('tells files and folders that exist from paths that do not', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mixent-files-'));
-    const path = join(dir, 'state.json');
-    await writeFileAtomic(path, 'one');
-    await writeFileAtomic(path, new TextEncoder().encode('two'));
-    expect(readFileSync(path, 'utf8')).toBe('two');
-    expect(readdirSync(dir)).toEqual(['state.json']);
-  });
-
-  it('fails without touching the target when the folder does not exist', async () => {
-    await expect(writeFileAtomic(join(tmpdir(), 'no-such-folder-mixent', 'x'), 'x')).rejects.toThrow(/ENOENT/);
+    writeFileSync(join(dir, 'a'), 'x');
+    expect(await pathExists(join(dir, 'a'))).toBe(true);
+    expect(await pathExists(dir)).toBe(true);
+    expect(await pathExists(join(dir, 'b'))).toBe(false);
   });
 });

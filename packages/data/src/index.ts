@@ -94,7 +94,7 @@ export { PIXEL_MEAN, PIXEL_STD, batches, normalizePixels, type Batch, type Batch
 export { batchToTensors, type BatchTensors } from './tensors.js';
 
 // Files
-export { pathExists, writeFileAtomic } from './files.js';
+export { pathExists } from './files.js';
 
 // Progress display
 export { createProgress, formatAmount, formatDuration, progressLine, type Progress, type ProgressOptions, type ProgressUnit } from './progress.js';
