@@ -1,0 +1,98 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+import { logSoftmaxParts } from './core.js';
+
+/** A coefficient c = w / ln b: a number, or a scalar tensor when the weight is learned. */
+type Coefficient = number | tf.Scalar;
+
+/**
+ * A loss of the paper from logits, as natural-log terms and their coefficients (c = w / ln b):
+ * c1 · T1 + c2 · T2, with
+ *   T1 = mean_n −Σ_k y_k ln(p_k + eps)   (cross entropy)
+ *   T2 = mean_n −Σ_k p_k ln(p_k + eps)   (entropy)  or
+ *   T2 = mean_n −Σ_k p_k ln(y_k + eps)   (swapped cross entropy).
+ * A term left out is 0.
+ */
+export interface PaperTerms {
+  readonly crossEntropy?: { readonly coefficient: Coefficient; /** y, float32 [N, K] */ readonly labels: tf.Tensor };
+  readonly regularizer?:
+    | { readonly kind: 'entropy'; readonly coefficient: Coefficient }
+    | { readonly kind: 'swapped'; readonly coefficient: Coefficient; /** ln(y + eps), float32 [N, K] */ readonly logLabelsPlusEps: tf.Tensor };
+  readonly eps: number;
+}
+
+/**
+ * p = softmax(z) and, when `withLogs`, ln(p + eps) of [N, K] logits, to float32 precision
+ * everywhere. With s the sum of exp(z − max) over the non-maximal entries and x = eps·(1 + s):
+ *   p = exp(z − max) / (1 + s),   ln(p + eps) = ln(exp(z − max) + x) − log1p(s),
+ * and for the maximal entry (where exp(z − max) = 1) log1p(x) instead of ln(1 + x): near
+ * p = 1 that is what keeps ln(p + eps) exact, where log(p + eps) rounds p + eps to 6e-8.
+ */
+function probabilitiesAndLogs(logits: tf.Tensor2D, eps: number, withLogs: boolean): { probs: tf.Tensor; logProbsPlus?: tf.Tensor } {
+  const { shifted, exps, notTop, rest } = logSoftmaxParts(logits);
+  const norm = tf.add(rest, 1);
+  const probs = tf.div(exps, norm);
+  if (!withLogs) return { probs };
+  const logNorm = tf.log1p(rest);
+  if (eps === 0) return { probs, logProbsPlus: tf.sub(shifted, logNorm) };
+  const x = tf.mul(norm, eps);
+  const general = tf.sub(tf.log(tf.add(exps, x)), logNorm);
+  // Broadcast arithmetic rather than tf.where, whose broadcasting is slow on the wasm backend.
+  const topCorrection = tf.sub(tf.log1p(x), tf.log(tf.add(x, 1)));
+  return { probs, logProbsPlus: tf.add(general, tf.mul(tf.sub(1, notTop), topCorrection)) };
+}
+
+/** mean_n −Σ_k a_nk b_nk. */
+function negativeMeanOfRowSums(a: tf.Tensor, b: tf.Tensor): tf.Scalar {
+  return tf.neg(tf.mean<tf.Scalar>(tf.sum(tf.mul(a, b), 1)));
+}
+
+function toScalar(coefficient: Coefficient | undefined): tf.Scalar {
+  return coefficient instanceof tf.Tensor ? coefficient : tf.scalar(coefficient ?? 0);
+}
+
+/**
+ * c1 · T1 + c2 · T2 of `terms` from logits, with the gradient in closed form. For a loss ℓ(p)
+ * of p = softmax(z), ∂ℓ/∂z = p ⊙ a − p · Σ_k p_k a_k with a = ∂ℓ/∂p, and here
+ *   p ⊙ a = −c1 · y ⊙ q − c2 · p ⊙ (ln(p + eps) + q)   (entropy)
+ *   p ⊙ a = −c1 · y ⊙ q − c2 · p ⊙ ln(y + eps)         (swapped)
+ * with q = p / (p + eps) ∈ [0, 1] (1 when eps = 0). Every factor is bounded, so the gradient is
+ * finite for any finite logits; ∂/∂c1 = T1 and ∂/∂c2 = T2 let tensor weights learn. Writing
+ * the gradient out saves the transcendental functions autodiff would add, and differentiates
+ * without tfjs' registered gradients. Call it inside `tf.tidy`.
+ */
+export function paperLossFromLogits(logits: tf.Tensor2D, terms: PaperTerms): tf.Scalar {
+  const { crossEntropy, regularizer, eps } = terms;
+  const labels = crossEntropy?.labels;
+  const logLabels = regularizer?.kind === 'swapped' ? regularizer.logLabelsPlusEps : undefined;
+  const needsLogs = labels !== undefined || regularizer?.kind === 'entropy';
+  const kernel = tf.customGrad<tf.Scalar>((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [z, c1, c2, save] = args as [tf.Tensor2D, tf.Scalar, tf.Scalar, tf.GradSaveFunc];
+    const { probs, logProbsPlus } = probabilitiesAndLogs(z, eps, needsLogs);
+    const absent = tf.scalar(0);
+    const t1 = labels && logProbsPlus ? negativeMeanOfRowSums(labels, logProbsPlus) : absent;
+    const regularizerLogs = logLabels ?? logProbsPlus;
+    const t2 = regularizer && regularizerLogs ? negativeMeanOfRowSums(probs, regularizerLogs) : absent;
+    // The gradient reads only saved tensors: the caller's tidy disposes the others before backprop.
+    save([probs, logProbsPlus ?? absent, t1, t2, c1, c2, labels ?? absent, logLabels ?? absent]);
+    return {
+      value: tf.add<tf.Scalar>(tf.mul(c1, t1), tf.mul(c2, t2)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [p, logPlus, savedT1, savedT2, savedC1, savedC2, y, logY] = saved as [
+          tf.Tensor, tf.Tensor, tf.Scalar, tf.Scalar, tf.Scalar, tf.Scalar, tf.Tensor, tf.Tensor,
+        ];
+        const q = eps === 0 ? undefined : tf.div(p, tf.add(p, eps));
+        // −p ⊙ a, term by term.
+        const parts: tf.Tensor[] = [];
+        if (labels !== undefined) parts.push(tf.mul(savedC1, q === undefined ? y : tf.mul(y, q)));
+        if (regularizer !== undefined) {
+          parts.push(tf.mul(savedC2, tf.mul(p, logLabels === undefined ? tf.add(logPlus, q ?? 1) : logY)));
+        }
+        const minusPa = tf.addN(parts);
+        const gradient = tf.mul(tf.sub(tf.mul(p, tf.sum(minusPa, 1, true)), minusPa), tf.div(dy, p.shape[0] as number));
+        return [gradient, tf.mul(dy, savedT1), tf.mul(dy, savedT2)];
+      },
+    };
+  });
+  return kernel(logits, toScalar(crossEntropy?.coefficient), toScalar(regularizer?.coefficient));
+}
