@@ -13,13 +13,14 @@ const USAGE = `usage: mixent-data <command>
   fetch [--dir D] [--offline] [--keep-zip]              download, verify and cache the official files
   show <images> <labels> --index i [--png out.png]      print an image upright with its letter`;
 
-/** Where the CLI writes. */
+/** Where a command line writes: the process's streams, or a test's buffers. */
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
 }
 
-const processIo: CliIo = {
+/** The process's own stdout and stderr. */
+export const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 };

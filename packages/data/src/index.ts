@@ -93,6 +93,9 @@ export {
 export { PIXEL_MEAN, PIXEL_STD, batches, normalizePixels, type Batch, type BatchOptions } from './batches.js';
 export { batchToTensors, type BatchTensors } from './tensors.js';
 
+// Command lines
+export { processIo, type CliIo } from './cli.js';
+
 // Files
 export { pathExists } from './files.js';
 

@@ -1,2 +1,39 @@
-// The public surface of @mixent/training is filled by its issue; see README.md.
-export {};
+/**
+ * @mixent/training: data + model + loss → trained models and honest numbers.
+ * Backends behind one call (selectBackend), the reference recipe as a plain config, the
+ * training loop with exact resume from checkpoints, and evaluation.
+ */
+
+// Backends: selection, and the wasm gradient kernels tfjs-backend-wasm 4.22 lacks.
+export { BACKEND_NAMES, BackendUnavailableError, selectBackend, type BackendInfo, type BackendName } from './backends/select.js';
+export { registerWasmKernels, WASM_KERNELS } from './backends/wasm-kernels.js';
+export { initWasmBackend, type WasmBackendInfo, type WasmBackendOptions } from './backends/wasm.js';
+
+// Configs: the reference recipe as data.
+export {
+  ConfigError,
+  DEFAULT_CONFIG,
+  PROFILES,
+  mergeConfig,
+  resolveConfig,
+  trainConfigSchema,
+  validateConfig,
+  type ConfigOverrides,
+  type ProfileName,
+  type TrainConfig,
+} from './config.js';
+
+// The training loop, its schedule, checkpoints and evaluation.
+export {
+  DivergenceError,
+  loadRunData,
+  train,
+  type EpochRecord,
+  type RunData,
+  type RunPredictions,
+  type TrainOptions,
+  type TrainSummary,
+} from './train.js';
+export { nextLearningRate } from './schedule.js';
+export { loadCheckpoint, saveCheckpoint, type Checkpoint, type NamedTensor } from './checkpoint.js';
+export { evaluate, type Evaluation } from './evaluate.js';

@@ -1,0 +1,37 @@
+import * as tf from '@tensorflow/tfjs-core';
+// Registers the gradients of tfjs ops (tfjs-core alone does not).
+import '@tensorflow/tfjs-layers';
+import { describe, expect, it } from 'vitest';
+import { BackendUnavailableError, selectBackend } from './select.js';
+
+describe('selectBackend', () => {
+  it('auto picks the first backend that works here: wasm, since tfjs-node and a WebGPU adapter are absent', async () => {
+    const info = await selectBackend('auto');
+    expect(info.name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(info.version).toBe('4.22.0');
+    expect(info.description).toMatch(/^wasm \(SIMD, 1 thread/);
+    // The gradient kernels are in place: a convolution's filter gradient runs.
+    const grad = tf.grad((w) => tf.sum(tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, 'same')))(tf.ones([3, 3, 1, 1]));
+    expect(grad.shape).toEqual([3, 3, 1, 1]);
+  });
+
+  it('starts a named backend, and MIXENT_BACKEND names one when no preference is given', async () => {
+    expect((await selectBackend('cpu')).name).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    process.env.MIXENT_BACKEND = 'wasm';
+    try {
+      expect((await selectBackend()).name).toBe('wasm');
+    } finally {
+      delete process.env.MIXENT_BACKEND;
+    }
+  });
+
+  it('says how to get a backend that is not installed', async () => {
+    const error = (await selectBackend('tensorflow').catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(BackendUnavailableError);
+    expect(error.message).toMatch(/neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed\. Install one \(npm install @tensorflow\/tfjs-node-gpu/);
+    await expect(selectBackend('webgpu')).rejects.toThrow(/backend 'webgpu' is not available: .*npm install webgpu/);
+    await expect(selectBackend('tpu')).rejects.toThrow("unknown backend 'tpu': choose one of tensorflow, webgpu, wasm, cpu or auto");
+  });
+});

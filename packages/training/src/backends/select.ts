@@ -1,0 +1,165 @@
+import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs-core';
+import { initWasmBackend } from './wasm.js';
+
+/**
+ * The one place that knows which TensorFlow.js backends exist and how to start them. The rest of
+ * mixent calls selectBackend() once and never asks again which backend runs.
+ */
+
+/** The backends mixent can run on, in the order `auto` tries them. */
+export const BACKEND_NAMES = Object.freeze(['tensorflow', 'webgpu', 'wasm', 'cpu'] as const);
+
+/** A backend's name, as `--backend` and MIXENT_BACKEND take it. */
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** The backend that runs, as selectBackend started it. */
+export interface BackendInfo {
+  name: BackendName;
+  /** The npm package that provides it, and its version. */
+  package: string;
+  version: string;
+  /** One line for people: e.g. "wasm (SIMD, 1 thread)". */
+  description: string;
+}
+
+/** A backend that was asked for by name but cannot run here; the message says how to get it. */
+export class BackendUnavailableError extends Error {
+  override readonly name = 'BackendUnavailableError';
+}
+
+type Starter = () => Promise<BackendInfo>;
+
+const require = createRequire(import.meta.url);
+
+/** Whether a package is installed where this module can see it (Node's resolver, whatever loads us). */
+function isInstalled(name: string): boolean {
+  try {
+    require.resolve(name);
+    return true;
+  } catch (error) {
+    // An ESM-only package without a require export is installed all the same.
+    return (error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND';
+  }
+}
+
+/** Imports an optional package, by a name TypeScript does not resolve at build time; undefined when absent. */
+async function importOptional(name: string): Promise<Record<string, unknown> | undefined> {
+  if (!isInstalled(name)) return undefined;
+  return (await import(name)) as Record<string, unknown>;
+}
+
+function packageVersion(name: string): string {
+  try {
+    return (require(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    return 'unknown version';
+  }
+}
+
+const STARTERS: Readonly<Record<BackendName, Starter>> = Object.freeze({
+  async tensorflow() {
+    // tfjs-node(-gpu) registers the 'tensorflow' backend (libtensorflow, CUDA for -gpu) on import.
+    for (const name of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+      let loaded: Record<string, unknown> | undefined;
+      try {
+        loaded = await importOptional(name);
+      } catch (error) {
+        throw new BackendUnavailableError(
+          `backend 'tensorflow': ${name} is installed but does not load (${
+            (error as Error).message
+          }); reinstall it where its install script can download libtensorflow`
+        );
+      }
+      if (loaded && (await tf.setBackend('tensorflow'))) {
+        return {
+          name: 'tensorflow',
+          package: name,
+          version: packageVersion(name),
+          description: `tensorflow (${name}, libtensorflow)`,
+        };
+      }
+    }
+    throw new BackendUnavailableError(
+      "backend 'tensorflow' is not available: neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed. " +
+        'Install one (npm install @tensorflow/tfjs-node-gpu: CUDA 11.2 and cuDNN 8.1, and its install script downloads libtensorflow from Google storage), or use --backend wasm'
+    );
+  },
+  async webgpu() {
+    // In browsers navigator.gpu exists; in Node the Dawn bindings of the `webgpu` package provide it.
+    const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
+    if (!nav?.gpu) {
+      const dawn = await importOptional('webgpu');
+      if (!dawn) {
+        throw new BackendUnavailableError(
+          "backend 'webgpu' is not available: no navigator.gpu here and the `webgpu` package (Dawn for Node) is not installed; npm install webgpu, or use --backend wasm"
+        );
+      }
+      Object.assign(globalThis, dawn.globals as object);
+      Object.defineProperty(globalThis, 'navigator', {
+        value: { ...nav, gpu: (dawn.create as (flags: string[]) => unknown)([]) },
+        configurable: true,
+      });
+    }
+    await import('@tensorflow/tfjs-backend-webgpu');
+    if (!(await tf.setBackend('webgpu').catch(() => false))) {
+      throw new BackendUnavailableError(
+        "backend 'webgpu' is not available: no WebGPU adapter was found (a GPU with Vulkan drivers, or a software Vulkan driver such as Mesa's lavapipe, is needed)"
+      );
+    }
+    return {
+      name: 'webgpu',
+      package: '@tensorflow/tfjs-backend-webgpu',
+      version: packageVersion('@tensorflow/tfjs-backend-webgpu'),
+      description: 'webgpu',
+    };
+  },
+  async wasm() {
+    const info = await initWasmBackend();
+    const description = `wasm (${info.simd ? 'SIMD' : 'no SIMD'}, ${info.threads} thread${
+      info.threads === 1 ? '' : 's'
+    }, mixent gradient kernels)`;
+    return {
+      name: 'wasm',
+      package: '@tensorflow/tfjs-backend-wasm',
+      version: packageVersion('@tensorflow/tfjs-backend-wasm'),
+      description,
+    };
+  },
+  async cpu() {
+    await import('@tensorflow/tfjs-backend-cpu');
+    if (!(await tf.setBackend('cpu'))) throw new BackendUnavailableError("backend 'cpu' failed to initialize");
+    return {
+      name: 'cpu',
+      package: '@tensorflow/tfjs-backend-cpu',
+      version: packageVersion('@tensorflow/tfjs-backend-cpu'),
+      description: 'cpu (pure JavaScript: very slow for training)',
+    };
+  },
+});
+
+/**
+ * Starts a backend and makes it tfjs' active one. `preference` (else MIXENT_BACKEND, else
+ * 'auto') names one of BACKEND_NAMES, or 'auto' for the first that works in the order
+ * tensorflow, webgpu, wasm, cpu. A named backend that cannot run is a BackendUnavailableError
+ * saying how to install it.
+ */
+export async function selectBackend(preference: string | undefined = process.env.MIXENT_BACKEND): Promise<BackendInfo> {
+  const choice = preference || 'auto';
+  if (choice !== 'auto') {
+    if (!(BACKEND_NAMES as readonly string[]).includes(choice)) {
+      throw new BackendUnavailableError(
+        `unknown backend '${choice}': choose one of ${BACKEND_NAMES.join(', ')} or auto`
+      );
+    }
+    return STARTERS[choice as BackendName]();
+  }
+  for (const name of BACKEND_NAMES) {
+    try {
+      return await STARTERS[name]();
+    } catch (error) {
+      if (!(error instanceof BackendUnavailableError)) throw error;
+    }
+  }
+  throw new BackendUnavailableError('no TensorFlow.js backend could start');
+}

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+
+/**
+ * A training run is described by one plain, JSON-serializable object. Precedence, as in
+ * nanoGPT: DEFAULT_CONFIG (the reference recipe), then a profile, then the config file (which
+ * names the model and loss of a table row), then command-line overrides. Unknown keys and
+ * values of the wrong type or range are refused, naming the key.
+ */
+const modelSchema = z.strictObject({
+  /** 'vgg5' or 'spinal-vgg'. */
+  name: z.enum(['vgg5', 'spinal-vgg']),
+  /** Output units: 62 as the reference, or 26. */
+  numClasses: z.union([z.literal(62), z.literal(26)]),
+  dropout: z.number().min(0).lt(1),
+  /** Scales every width; 1 is the paper's model. Part of the model's name. */
+  widthMultiplier: z.number().gt(0).max(4),
+});
+
+const lossSchema = z.strictObject({
+  /** A name of @mixent/losses' registry, e.g. 'cross-entropy', 'min-ent', 'mix-ent'. */
+  name: z.string().min(1),
+  /** Options of that loss (w1, w2, b1, b2, eps, …); checked by the registry before training. */
+  options: z.record(z.string(), z.number()),
+  /** Learn w1, w2 (MIN-ENT, MIX-ENT) in their own optimizer group, or keep them fixed (false). */
+  learnableWeights: z.union([
+    z.literal(false),
+    z.strictObject({ learningRate: z.number().positive(), maxRatio: z.number().gt(1) }),
+  ]),
+});
+
+const dataSchema = z.strictObject({
+  /** 'sample' (embedded, the default) or 'full' (the official files, fetched and verified). */
+  dataset: z.enum(['sample', 'full']),
+  /** Fraction of the training images held out, stratified, for validation-based selection. */
+  validationFraction: z.number().min(0).lt(1),
+  /** Use only the first N training images after the split (null: all). For quick runs. */
+  trainLimit: z.number().int().positive().nullable(),
+  /** Use only a stratified subset of N test images (null: all). For quick runs. */
+  testLimit: z.number().int().positive().nullable(),
+  /** The reference augmentation on training images. */
+  augment: z.boolean(),
+});
+
+const optimizerSchema = z.strictObject({
+  name: z.literal('adam'),
+  learningRate: z.number().positive(),
+  beta1: z.number().min(0).lt(1),
+  beta2: z.number().min(0).lt(1),
+  epsilon: z.number().positive(),
+});
+
+/** The schema of a complete training config. */
+export const trainConfigSchema = z.strictObject({
+  /** The run's name, e.g. the table row 'vgg5-minent'. */
+  name: z.string().min(1),
+  /** What the config is for, in words (configs are data, so this is their comment). */
+  description: z.string().optional(),
+  model: modelSchema,
+  loss: lossSchema,
+  data: dataSchema,
+  epochs: z.number().int().positive(),
+  batchSize: z.number().int().positive(),
+  evalBatchSize: z.number().int().positive(),
+  optimizer: optimizerSchema,
+  /**
+   * 'reference': after an epoch whose test accuracy does not beat the best so far, the learning
+   * rate becomes optimizer.learningRate · u³, u ~ U[0, 1) from the run's generator. 'constant': never changes.
+   */
+  schedule: z.enum(['reference', 'constant']),
+  seed: z.number().int().min(0),
+  /** Steps between two 'step' lines of metrics.jsonl. */
+  logEvery: z.number().int().positive(),
+});
+
+/** A complete, validated training config. */
+export type TrainConfig = z.infer<typeof trainConfigSchema>;
+
+/** Any part of a config, as files, profiles and flags give it. */
+export type ConfigOverrides = { [K in keyof TrainConfig]?: TrainConfig[K] extends object ? Partial<TrainConfig[K]> : TrainConfig[K] };
+
+/** The reference recipe (SpinalNet's EMNIST-Letters VGG script) on the embedded sample, with cross entropy. */
+export const DEFAULT_CONFIG: TrainConfig = Object.freeze({
+  name: 'vgg5-ce',
+  model: { name: 'vgg5', numClasses: 62, dropout: 0.5, widthMultiplier: 1 },
+  loss: { name: 'cross-entropy', options: {}, learnableWeights: false },
+  data: { dataset: 'sample', validationFraction: 0.1, trainLimit: null, testLimit: null, augment: true },
+  epochs: 200,
+  batchSize: 100,
+  evalBatchSize: 1000,
+  optimizer: { name: 'adam', learningRate: 0.005, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+  schedule: 'reference',
+  seed: 0,
+  logEvery: 10,
+}) as TrainConfig;
+
+/** Budgets: 'full' is the reference recipe on the official data; 'sample' a quick CPU run on the embedded sample. */
+export const PROFILES: Readonly<Record<'sample' | 'full', ConfigOverrides>> = Object.freeze({
+  full: { data: { dataset: 'full' }, epochs: 200, model: { widthMultiplier: 1 } },
+  // A few minutes on 2 CPU cores: a quarter-width model (labelled ×0.25 everywhere) for 3 epochs
+  // on 3,000 sample images, tested on 950.
+  sample: { data: { dataset: 'sample', trainLimit: 3000, testLimit: 950 }, epochs: 3, model: { widthMultiplier: 0.25 } },
+});
+
+/** A profile's name. */
+export type ProfileName = keyof typeof PROFILES;
+
+/** A config that failed validation; the message lists each bad key and why. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Merges plain objects key by key (arrays and values replace); the inputs are not modified. */
+export function mergeConfig(base: object, ...overrides: object[]): Record<string, unknown> {
+  const out: Record<string, unknown> = structuredClone(base) as Record<string, unknown>;
+  for (const override of overrides) {
+    for (const [key, value] of Object.entries(override)) {
+      const current = out[key];
+      out[key] = isPlainObject(value) && isPlainObject(current) ? mergeConfig(current, value) : structuredClone(value);
+    }
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Validates a complete config, refusing unknown keys, missing keys and bad values with one line
+ * per problem naming the key (`source` names the file in the message).
+ */
+export function validateConfig(config: unknown, source = 'config'): TrainConfig {
+  const parsed = trainConfigSchema.safeParse(config);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k].join('.')).join(', ') : issue.path.join('.');
+    const reason = issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message;
+    return `  ${keys || '(root)'}: ${reason}`;
+  });
+  throw new ConfigError(`${source} is not a valid training config:\n${problems.join('\n')}`);
+}
+
+/** Resolves defaults, a profile, then overrides (a config file, then flags) into a validated config. */
+export function resolveConfig(profile: ProfileName | undefined, overrides: readonly object[], source = 'config'): TrainConfig {
+  const layers = profile ? [PROFILES[profile], ...overrides] : overrides;
+  return validateConfig(mergeConfig(DEFAULT_CONFIG, ...layers), source);
+}

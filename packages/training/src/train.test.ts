@@ -1,0 +1,145 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from './backends/select.js';
+import { type TrainConfig, resolveConfig } from './config.js';
+import { DivergenceError, type EpochRecord, type RunPredictions, type TrainSummary, train } from './train.js';
+
+/** A tiny but real run on the embedded sample: a ×0.125 VGG-5, 1,200 images, 3 epochs. */
+function tinyConfig(overrides: object = {}): TrainConfig {
+  return resolveConfig('sample', [
+    {
+      name: 'tiny',
+      model: { widthMultiplier: 0.125 },
+      data: { trainLimit: 1200, testLimit: 380, validationFraction: 0.05, augment: false },
+      epochs: 3,
+      batchSize: 50,
+      evalBatchSize: 500,
+      optimizer: { learningRate: 0.002 },
+      logEvery: 5,
+    },
+    overrides,
+  ]);
+}
+
+const quiet = { progress: false, log: () => {} };
+const runDir = () => mkdtempSync(join(tmpdir(), 'mixent-train-'));
+/** What must be equal between two runs of one config: everything but the clock. */
+const timeless = (summary: TrainSummary) => ({ ...summary, imagesPerSecond: 0, epochs: summary.epochs.map((e) => ({ ...e, seconds: 0 })) });
+
+let reference: { dir: string; summary: TrainSummary; tensorsAtEpochEnd: number[]; before: number };
+
+beforeAll(async () => {
+  await selectBackend('wasm');
+  const dir = runDir();
+  const tensorsAtEpochEnd: number[] = [];
+  const before = tf.memory().numTensors;
+  const summary = await train(tinyConfig(), { outDir: dir, ...quiet, onEpoch: () => tensorsAtEpochEnd.push(tf.memory().numTensors) });
+  reference = { dir, summary, tensorsAtEpochEnd, before };
+}, 120_000);
+
+describe('train', () => {
+  it('learns: test accuracy far above chance on the 19 sample classes', () => {
+    // Chance is 1/19 ≈ 5.3%.
+    expect(reference.summary.testAccuracy).toBeGreaterThan(0.3);
+    expect(reference.summary.epochs).toHaveLength(3);
+    expect(reference.summary.epochs[2]!.loss).toBeLessThan(reference.summary.epochs[0]!.loss);
+  });
+
+  it('writes config, environment, metrics, summary, predictions, model and checkpoint', () => {
+    const { dir, summary } = reference;
+    for (const file of ['config.json', 'env.json', 'metrics.jsonl', 'summary.json', 'predictions.json', 'model/model.json', 'checkpoint/state.json']) {
+      expect(existsSync(join(dir, file)), file).toBe(true);
+    }
+    const written = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as TrainSummary;
+    for (const key of ['testAccuracy', 'valSelectedTestAccuracy', 'bestEpoch', 'epochs', 'imagesPerSecond'] as const) expect(written[key]).toEqual(summary[key]);
+    expect(written.testAccuracy).toBeGreaterThanOrEqual(0);
+    expect(written.testAccuracy).toBeLessThanOrEqual(1);
+    expect(written.model).toBe('vgg5-w0.125');
+    expect(JSON.parse(readFileSync(join(dir, 'env.json'), 'utf8'))).toMatchObject({ backend: 'wasm', seed: 0 });
+    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; epoch: number });
+    expect(lines.filter((l) => l.type === 'epoch').map((l) => l.epoch)).toEqual([1, 2, 3]);
+    // 1,200 images in batches of 50 = 24 steps an epoch, one line every 5.
+    expect(lines.filter((l) => l.type === 'step' && l.epoch === 1)).toHaveLength(4);
+  });
+
+  it('saves paired predictions that agree with the accuracies, and a consistent confusion matrix', () => {
+    const { dir, summary } = reference;
+    const predictions = JSON.parse(readFileSync(join(dir, 'predictions.json'), 'utf8')) as RunPredictions;
+    expect(predictions.labels).toHaveLength(summary.counts.test);
+    const correct = predictions.bestEpoch.filter((p, i) => p === predictions.labels[i]).length;
+    expect(correct / predictions.labels.length).toBeCloseTo(summary.testAccuracy, 10);
+    const valCorrect = predictions.valSelectedEpoch.filter((p, i) => p === predictions.labels[i]).length;
+    expect(valCorrect / predictions.labels.length).toBeCloseTo(summary.valSelectedTestAccuracy, 10);
+    const diagonal = summary.confusionMatrix.reduce((sum, row, c) => sum + (row[c] as number), 0);
+    expect(diagonal).toBe(correct);
+    expect(summary.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(summary.counts.test);
+  });
+
+  it('keeps tf.memory().numTensors flat across epochs and leaves nothing behind', () => {
+    const [first, ...rest] = reference.tensorsAtEpochEnd;
+    for (const n of rest) expect(n).toBe(first);
+    expect(tf.memory().numTensors).toBe(reference.before);
+  });
+
+  it('is deterministic: the same config on the same backend gives the same metrics', async () => {
+    const again = await train(tinyConfig(), { outDir: runDir(), ...quiet });
+    expect(timeless(again)).toEqual(timeless(reference.summary));
+  }, 120_000);
+
+  it('resumes a run killed with SIGKILL in mid-epoch and ends exactly as the uninterrupted run', async () => {
+    const dir = runDir();
+    const configPath = join(dir, 'tiny.json');
+    writeFileSync(configPath, JSON.stringify(tinyConfig()));
+    const child = (flag?: string) =>
+      spawn(process.execPath, ['--conditions=@mixent/source', '--import', 'tsx', join(import.meta.dirname, '__fixtures__', 'train-child.ts'), configPath, dir, ...(flag ? [flag] : [])], {
+        stdio: 'ignore',
+      });
+    const first = child();
+    const killedAt = await new Promise<number>((resolve, reject) => {
+      // Kill it once epoch 1 is checkpointed and epoch 2 has logged a step: in mid-epoch.
+      const timer = setInterval(() => {
+        const metrics = existsSync(join(dir, 'metrics.jsonl')) ? readFileSync(join(dir, 'metrics.jsonl'), 'utf8') : '';
+        if (existsSync(join(dir, 'checkpoint', 'state.json')) && /"type":"step","epoch":2/.test(metrics)) {
+          clearInterval(timer);
+          first.kill('SIGKILL');
+          resolve((JSON.parse(readFileSync(join(dir, 'checkpoint', 'state.json'), 'utf8')) as { epoch: number }).epoch);
+        }
+      }, 20);
+      first.on('exit', (code, signal) => {
+        clearInterval(timer);
+        if (signal !== 'SIGKILL') reject(new Error(`the child ended before it was killed (code ${code})`));
+      });
+    });
+    await new Promise((resolve) => first.on('exit', resolve));
+    expect(killedAt).toBe(1);
+    expect(existsSync(join(dir, 'summary.json'))).toBe(false);
+
+    const resumed = child('--resume');
+    const code = await new Promise((resolve) => resumed.on('exit', resolve));
+    expect(code).toBe(0);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as TrainSummary;
+    expect(timeless(summary)).toEqual(timeless(JSON.parse(JSON.stringify(reference.summary)) as TrainSummary));
+    expect(readFileSync(join(dir, 'predictions.json'), 'utf8')).toBe(readFileSync(join(reference.dir, 'predictions.json'), 'utf8'));
+    const epochs = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EpochRecord & { type: string });
+    expect(epochs.filter((l) => l.type === 'epoch').map((l) => l.epoch)).toEqual([1, 2, 3]);
+  }, 180_000);
+
+  it('refuses to overwrite a run without --resume, and a resume with another config', async () => {
+    await expect(train(tinyConfig(), { outDir: reference.dir, ...quiet })).rejects.toThrow(`${reference.dir} already holds a run: resume it (--resume) or choose another output directory`);
+    await expect(train(tinyConfig({ seed: 9 }), { outDir: reference.dir, resume: true, ...quiet })).rejects.toThrow('the checkpoint was made with another config');
+  });
+
+  it('stops with a clear message when the loss is not finite', async () => {
+    const dir = runDir();
+    const before = tf.memory().numTensors;
+    const error = await train(tinyConfig({ optimizer: { learningRate: 1e38 } }), { outDir: dir, ...quiet }).catch((e: unknown) => e);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(error).toBeInstanceOf(DivergenceError);
+    expect((error as Error).message).toMatch(/^tiny: the loss is (NaN|Infinity|-Infinity) at epoch 1, step \d+; stopped\. No epoch had finished, so there is no checkpoint\.$/);
+    expect(existsSync(join(dir, 'checkpoint'))).toBe(false);
+  }, 60_000);
+});
