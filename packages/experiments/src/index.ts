@@ -1,2 +1,18 @@
-// The public surface of @mixent/experiments is filled by its issue; see README.md.
-export {};
+/**
+ * The mixent experiments app: the `mixent` command, the named configs of the paper's rows, and
+ * the glue from training runs to the paper's table.
+ */
+export { runMixentCli } from './cli.js';
+export { CONFIG_DIR, readTrainConfig } from './configs.js';
+export {
+  DEFAULT_SEEDS,
+  PAPER_TABLE_ROWS,
+  buildAndWritePaperTable,
+  describeConfiguration,
+  lossDisplayName,
+  modelDisplayName,
+  readRunRecord,
+  readRunRecords,
+  trainRow,
+  type TrainRowOptions,
+} from './paper-table.js';

@@ -60,6 +60,8 @@ describe('confusionMatrixSvg', () => {
     if (!run) throw new Error('no fixture');
     expect(checkSvg(await confusionMatrixSvg(run))).toContain('predicted class');
     await expect(confusionMatrixSvg([[1, 2], [3]])).rejects.toThrow(/square/);
-    await expect(confusionMatrixSvg([[1]], { classNames: ['a', 'b'] })).rejects.toThrow(/2 class names for 1 classes/);
+    await expect(confusionMatrixSvg([[1, 0], [0, 1]], { classNames: ['a'] })).rejects.toThrow(/1 class names for 2 classes/);
+    // More names than classes: the first ones name the matrix.
+    expect(await confusionMatrixSvg([[1]], { classNames: ['a', 'b'] })).toContain('>a<');
   });
 });

@@ -127,7 +127,7 @@ export async function accuracyCurvesSvg(runs: readonly RunRecord[], options: Acc
 
 /** Options of {@link confusionMatrixSvg}. */
 export interface ConfusionMatrixOptions {
-  /** Class names in class-index order (default: the indices). */
+  /** Class names in class-index order, at least one per class of the matrix (default: the indices). */
   classNames?: readonly string[];
   /** Title (default `Confusion matrix`). */
   title?: string;
@@ -145,7 +145,8 @@ export async function confusionMatrixSvg(input: RunRecord | ConfusionMatrix, opt
   const matrix = Array.isArray(input) ? input : runConfusionMatrix(input);
   const k = matrix.length;
   if (k === 0 || matrix.some((row) => row.length !== k)) throw new RangeError('confusionMatrixSvg: the matrix must be square and non-empty');
-  const names = options.classNames ? [...options.classNames] : Array.from({ length: k }, (_, i) => String(i));
+  // Names may cover more classes than the matrix has (a model's every output, of which the runs used the first k).
+  const names = options.classNames ? options.classNames.slice(0, k) : Array.from({ length: k }, (_, i) => String(i));
   if (names.length !== k) throw new RangeError(`confusionMatrixSvg: ${names.length} class names for ${k} classes`);
   if (new Set(names).size !== k) throw new RangeError('confusionMatrixSvg: class names must be distinct');
   const cells = matrix.flatMap((row, t) =>

@@ -1,0 +1,95 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { SAMPLE_DIR, readLetterSet, readSampleManifest } from '@mixent/data';
+import { getModel, saveModel } from '@mixent/models';
+import { selectBackend } from '@mixent/training';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runMixentCli } from './cli.js';
+import { readTrainConfig } from './configs.js';
+
+async function run(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runMixentCli(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  return { code, out, err };
+}
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'mixent-cli-'));
+
+beforeAll(async () => {
+  await selectBackend('wasm');
+});
+
+describe('the named configs', () => {
+  it('are the four rows of the paper table, with the published loss settings', async () => {
+    const minent = await readTrainConfig('vgg5-minent', 'full');
+    expect(minent.loss).toEqual({ name: 'min-ent', options: { w1: 0.839, w2: 0.308, b1: 2.02, b2: 10.73, eps: 1e-6 }, learnableWeights: false });
+    const mixent = await readTrainConfig('vgg5-mixent', 'full');
+    expect(mixent.loss.options).toEqual({ w1: 0.717, w2: 0.943, b1: 12.58, b2: 12.45, eps: 1e-6 });
+    expect((await readTrainConfig('spinalvgg-ce', 'full')).model.name).toBe('spinal-vgg');
+    const baseline = await readTrainConfig('vgg5-ce', 'full');
+    // The full profile is the reference recipe.
+    expect(baseline).toMatchObject({ epochs: 200, batchSize: 100, model: { widthMultiplier: 1 }, data: { dataset: 'full', augment: true } });
+  });
+
+  it('refuses a config with an unknown or bad key, naming the file and the key', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'bad.json');
+    writeFileSync(path, JSON.stringify({ name: 'bad', model: { name: 'resnet' }, lerningRate: 1 }));
+    const { code, err } = await run('train', '--config', path);
+    expect(code).toBe(1);
+    expect(err).toContain(`mixent: ${path} is not a valid training config:`);
+    expect(err).toContain('  lerningRate: unknown key');
+    expect(err).toMatch(/ {2}model\.name: .*"vgg5"\|"spinal-vgg"/);
+    writeFileSync(path, '{ not json');
+    expect((await run('train', '--config', path)).err).toMatch(new RegExp(`^mixent: ${path}: not valid JSON`));
+    expect((await run('train', '--config', 'no-such-row')).err).toMatch(/no-such-row\.json: cannot read the config \(ENOENT\)/);
+  });
+});
+
+describe('mixent train and mixent eval', () => {
+  it('trains a config file for an epoch and writes the run directory', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'quick.json');
+    writeFileSync(config, JSON.stringify({ name: 'quick', model: { widthMultiplier: 0.125 }, data: { trainLimit: 300, testLimit: 190, augment: false }, batchSize: 50 }));
+    const out = join(dir, 'run');
+    const { code, out: stdout, err } = await run('train', '--config', config, '--epochs', '1', '--seed', '4', '--out', out, '--backend', 'wasm');
+    expect(code).toBe(0);
+    expect(err).toMatch(/^backend: wasm \(SIMD/);
+    expect(stdout).toMatch(/^quick \(vgg5-w0\.125, cross-entropy, seed 4\): test accuracy \d+\.\d\d% \(best of 1 epochs, epoch 1\)/);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { seed: number; epochs: unknown[] };
+    expect(summary.seed).toBe(4);
+    expect(summary.epochs).toHaveLength(1);
+  }, 120_000);
+
+  it('eval --json reports the accuracy and count of a saved model, as computed directly', async () => {
+    const dir = tempDir();
+    const model = getModel('vgg5', { widthMultiplier: 0.125, seed: 2 });
+    await saveModel(model, join(dir, 'model'));
+    const manifest = readSampleManifest();
+    const images = join(SAMPLE_DIR, manifest.splits.test.images.file);
+    const labels = join(SAMPLE_DIR, manifest.splits.test.labels.file);
+    const { code, out } = await run('eval', '--model', join(dir, 'model'), '--images', images, '--labels', labels, '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as { accuracy: number; count: number; correct: number };
+    const set = await readLetterSet(images, labels);
+    expect(report.count).toBe(set.count);
+    // An independent count: predictions of the in-memory model, normalized as the reference does.
+    const correct = tf.tidy(() => {
+      const xs = tf.div(tf.sub(tf.div(tf.tensor4d(set.images, [set.count, 28, 28, 1], 'float32'), 255), 0.1307), 0.3081);
+      const predicted = tf.argMax(model.predict(xs) as tf.Tensor, 1).dataSync();
+      return predicted.filter((p, i) => p === set.labels[i]).length;
+    });
+    expect(report.correct).toBe(correct);
+    expect(report.accuracy).toBeCloseTo(correct / set.count, 12);
+    model.dispose();
+  }, 120_000);
+
+  it('eval names a missing model directory', async () => {
+    const { code, err } = await run('eval', '--model', '/nonexistent/model', '--images', 'x', '--labels', 'y');
+    expect(code).toBe(1);
+    expect(err).toMatch(/\nmixent: .*\/nonexistent\/model/);
+  });
+});

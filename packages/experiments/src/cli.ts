@@ -1,0 +1,148 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type CliIo, processIo, readLetterSet } from '@mixent/data';
+import { loadModel } from '@mixent/models';
+import { type ProfileName, evaluate, selectBackend, train } from '@mixent/training';
+import { readTrainConfig } from './configs.js';
+import { DEFAULT_SEEDS, PAPER_TABLE_ROWS, buildAndWritePaperTable, trainRow } from './paper-table.js';
+
+const USAGE = `usage: mixent <command>
+  train --config <file|name> [--profile sample|full] [--backend B] [--out dir] [--resume] [--seed N] [--epochs N]
+  eval --model <dir> --images <idx> --labels <idx> [--json] [--backend B]
+  train-row --row <name> [--profile sample|full] [--seeds N] [--backend B] [--out dir]
+  paper-table [--profile sample|full] [--runs dir] [--out dir] [--seeds N]
+
+Named configs: vgg5-ce, spinalvgg-ce, vgg5-minent, vgg5-mixent (packages/experiments/configs).
+Profiles: sample (default; the embedded sample, a quick CPU budget) and full (the reference recipe on the official data).
+Backends: tensorflow, webgpu, wasm, cpu, auto (default; also MIXENT_BACKEND).`;
+
+/** Runs the mixent command line and returns its exit code; errors are printed on stderr. */
+export async function runMixentCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === 'train') return await trainCommand(rest, io);
+    if (command === 'eval') return await evalCommand(rest, io);
+    if (command === 'train-row') return await trainRowCommand(rest, io);
+    if (command === 'paper-table') return await paperTableCommand(rest, io);
+    if (command === undefined || command === 'help' || command === '--help') {
+      io.stdout(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    }
+    throw new Error(`unknown command '${command}'\n${USAGE}`);
+  } catch (error) {
+    io.stderr(`mixent: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+async function trainCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      config: { type: 'string' },
+      profile: { type: 'string', default: 'sample' },
+      backend: { type: 'string' },
+      out: { type: 'string' },
+      resume: { type: 'boolean', default: false },
+      seed: { type: 'string' },
+      epochs: { type: 'string' },
+    },
+  });
+  if (!values.config) throw new Error('train needs --config <file|name>');
+  const profile = profileFlag(values.profile);
+  const overrides = {
+    ...(values.seed !== undefined ? { seed: integerFlag('--seed', values.seed) } : {}),
+    ...(values.epochs !== undefined ? { epochs: integerFlag('--epochs', values.epochs) } : {}),
+  };
+  const config = await readTrainConfig(values.config, profile, overrides);
+  await startBackend(values.backend, profile, io);
+  const outDir = values.out ?? join('runs', profile, `${config.name}-seed${config.seed}`);
+  const summary = await train(config, { outDir, resume: values.resume, log: (line) => io.stderr(`${line}\n`) });
+  io.stdout(
+    `${summary.name} (${summary.model}, ${summary.loss}, seed ${summary.seed}): test accuracy ${(100 * summary.testAccuracy).toFixed(2)}% ` +
+      `(best of ${summary.epochs.length} epochs, epoch ${summary.bestEpoch}); validation-selected ${(100 * summary.valSelectedTestAccuracy).toFixed(2)}%; ` +
+      `${summary.imagesPerSecond.toFixed(1)} img/s; written to ${outDir}\n`,
+  );
+  return 0;
+}
+
+async function evalCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      model: { type: 'string' },
+      images: { type: 'string' },
+      labels: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      backend: { type: 'string' },
+      'batch-size': { type: 'string', default: '1000' },
+    },
+  });
+  if (!values.model || !values.images || !values.labels) throw new Error('eval needs --model <dir> --images <idx> --labels <idx>');
+  const backend = await selectBackend(values.backend);
+  if (!values.json) io.stderr(`backend: ${backend.description}\n`);
+  const [model, set] = await Promise.all([loadModel(values.model), readLetterSet(values.images, values.labels)]);
+  const result = evaluate(model, set, integerFlag('--batch-size', values['batch-size']));
+  model.dispose();
+  const report = { model: values.model, images: values.images, labels: values.labels, accuracy: result.accuracy, count: result.count, correct: Math.round(result.accuracy * result.count), backend: backend.name };
+  io.stdout(values.json ? `${JSON.stringify(report)}\n` : `accuracy ${(100 * result.accuracy).toFixed(2)}% (${report.correct} of ${result.count})\n`);
+  return 0;
+}
+
+async function trainRowCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      row: { type: 'string' },
+      profile: { type: 'string', default: 'sample' },
+      seeds: { type: 'string', default: String(DEFAULT_SEEDS) },
+      backend: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  if (!values.row || !(PAPER_TABLE_ROWS as readonly string[]).includes(values.row)) {
+    throw new Error(`train-row needs --row, one of ${PAPER_TABLE_ROWS.join(', ')}`);
+  }
+  const profile = profileFlag(values.profile);
+  const seeds = integerFlag('--seeds', values.seeds);
+  if (seeds < 1) throw new Error('--seeds must be at least 1');
+  await startBackend(values.backend, profile, io);
+  const outDir = values.out ?? join('results', profile, 'runs', values.row);
+  await trainRow(values.row, profile, { seeds, outDir, log: (line) => io.stderr(`${line}\n`) });
+  io.stdout(`${values.row}: ${seeds} seed${seeds === 1 ? '' : 's'} in ${outDir}\n`);
+  return 0;
+}
+
+async function paperTableCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { profile: { type: 'string', default: 'sample' }, runs: { type: 'string' }, out: { type: 'string' }, seeds: { type: 'string' } },
+  });
+  const profile = profileFlag(values.profile);
+  const outDir = values.out ?? join('results', profile);
+  const { table, markdown } = await buildAndWritePaperTable(profile, values.runs ?? join(outDir, 'runs'), outDir);
+  if (values.seeds !== undefined && table.seeds.length !== integerFlag('--seeds', values.seeds)) {
+    throw new Error(`--seeds ${values.seeds} asked for, but the runs hold seeds ${table.seeds.join(', ')}`);
+  }
+  io.stdout(`${markdown}\nWritten to ${outDir}: paper-table.{md,csv,tex,json}, accuracy-curves.svg, confusion-matrix.svg\n`);
+  return 0;
+}
+
+/** Starts the backend and says which; the full profile refuses the pure-JavaScript cpu backend. */
+async function startBackend(preference: string | undefined, profile: ProfileName, io: CliIo): Promise<void> {
+  const backend = await selectBackend(preference);
+  io.stderr(`backend: ${backend.description}, ${backend.package} ${backend.version}\n`);
+  if (profile === 'full' && backend.name === 'cpu') {
+    throw new Error('the full profile on the pure-JavaScript cpu backend would take months (about 1 GFLOP per training image at ~1 GFLOP/s): use --backend tensorflow, webgpu or wasm');
+  }
+}
+
+function profileFlag(value: string | undefined): ProfileName {
+  if (value !== 'sample' && value !== 'full') throw new Error(`--profile must be sample or full, got '${value}'`);
+  return value;
+}
+
+function integerFlag(flag: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw new Error(`${flag} must be a non-negative integer, got '${value}'`);
+  return Number(value);
+}

@@ -1,0 +1,29 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type ProfileName, type TrainConfig, resolveConfig } from '@mixent/training';
+
+/** The folder of the named configs (one per row of the paper's table). */
+export const CONFIG_DIR = fileURLToPath(new URL('../configs/', import.meta.url));
+
+/**
+ * Reads a config by name (a file of CONFIG_DIR) or path and resolves it under a profile, with
+ * flag overrides last. Bad JSON and bad keys are refused naming the file.
+ */
+export async function readTrainConfig(nameOrPath: string, profile: ProfileName, overrides: object = {}): Promise<TrainConfig> {
+  const path = /^[\w-]+$/.test(nameOrPath) ? join(CONFIG_DIR, `${nameOrPath}.json`) : resolve(nameOrPath);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(`${path}: cannot read the config (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  let file: unknown;
+  try {
+    file = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof file !== 'object' || file === null || Array.isArray(file)) throw new Error(`${path}: a config is a JSON object`);
+  return resolveConfig(profile, [file, overrides], path);
+}

@@ -1,0 +1,70 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunPredictions, TrainSummary } from '@mixent/training';
+import { describe, expect, it } from 'vitest';
+import { readTrainConfig } from './configs.js';
+import { PAPER_TABLE_ROWS, buildAndWritePaperTable, describeConfiguration, lossDisplayName, modelDisplayName, readRunRecords } from './paper-table.js';
+
+/** Writes a finished run as train() leaves it, with predictions right on the first `correct` of 20 test images. */
+async function fakeRun(dir: string, row: string, seed: number, correct: number): Promise<void> {
+  const config = await readTrainConfig(row, 'sample', { seed });
+  const labels = Array.from({ length: 20 }, (_, i) => i % 19);
+  const predictions = labels.map((label, i) => (i < correct ? label : (label + 1) % 19));
+  const accuracy = correct / 20;
+  const summary: Partial<TrainSummary> = {
+    testAccuracy: accuracy,
+    valSelectedTestAccuracy: accuracy,
+    bestEpoch: 3,
+    epochs: [1, 2, 3].map((epoch) => ({ epoch, loss: 1 / epoch, trainAccuracy: accuracy, valAccuracy: accuracy, testAccuracy: accuracy, learningRate: 0.005, seconds: 1 })),
+    counts: { train: 3000, validation: 1100, test: 20 },
+    backend: 'wasm',
+  };
+  const run: RunPredictions = { labels, bestEpoch: predictions, valSelectedEpoch: predictions };
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary));
+  writeFileSync(join(dir, 'predictions.json'), JSON.stringify(run));
+}
+
+describe('the paper table from run directories', () => {
+  it('names models with their width and losses as the paper does', async () => {
+    const sample = await readTrainConfig('vgg5-minent', 'sample');
+    expect(modelDisplayName(sample)).toBe('VGG-5 ×0.25');
+    expect(lossDisplayName(sample)).toBe('MIN-ENT');
+    const full = await readTrainConfig('spinalvgg-ce', 'full');
+    expect(modelDisplayName(full)).toBe('Spinal-VGG');
+    expect(lossDisplayName(full)).toBe('cross entropy');
+    expect(describeConfiguration('sample', sample, 3, { train: 3000, validation: 1100, test: 950 }, 'wasm')).toBe(
+      "sample configuration: embedded sample (real EMNIST-Letters test images, 19 classes), 3000 training / 1100 validation / 950 test images, models at width ×0.25 (not the paper's), 3 epochs, 3 seeds per row, wasm backend",
+    );
+  });
+
+  it('reads every row and seed, builds the table and writes all its files', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'mixent-table-'));
+    const runs = join(root, 'runs');
+    const correct: Record<string, number[]> = { 'vgg5-ce': [10, 11], 'spinalvgg-ce': [10, 12], 'vgg5-minent': [16, 17], 'vgg5-mixent': [9, 10] };
+    for (const row of PAPER_TABLE_ROWS) for (const seed of [0, 1]) await fakeRun(join(runs, row, `seed-${seed}`), row, seed, correct[row]![seed]!);
+    const records = await readRunRecords(runs);
+    expect(records.map((r) => `${r.row}/${r.seed}`)).toEqual(PAPER_TABLE_ROWS.flatMap((row) => [`${row}/0`, `${row}/1`]));
+    expect(records[4]).toMatchObject({ row: 'vgg5-minent', model: 'VGG-5 ×0.25', loss: 'MIN-ENT', seed: 0, testAccuracy: 0.8 });
+
+    const { table, markdown } = await buildAndWritePaperTable('sample', runs, root);
+    expect(table.seeds).toEqual([0, 1]);
+    expect(markdown).toContain('sample configuration: embedded sample');
+    expect(markdown).toMatch(/\| VGG-5 ×0\.25 \| MIN-ENT \| 95\.933 \| 80\.00 \/ 85\.00 \|/);
+    // MIN-ENT is right on 6 more images than the baseline in both seeds and never worse: b = 6, c = 0, p = 2/2^6.
+    const minent = table.rows.find((r) => r.row === 'vgg5-minent')!;
+    expect(minent.seeds.map((s) => s.vsBaseline?.pValue)).toEqual([0.03125, 0.03125]);
+    for (const file of ['paper-table.md', 'paper-table.csv', 'paper-table.tex', 'paper-table.json', 'accuracy-curves.svg', 'confusion-matrix.svg']) {
+      expect(existsSync(join(root, file)), file).toBe(true);
+    }
+    expect(readFileSync(join(root, 'paper-table.md'), 'utf8')).toBe(markdown);
+  });
+
+  it('says which row is missing', async () => {
+    const runs = join(mkdtempSync(join(tmpdir(), 'mixent-table-')), 'runs');
+    await fakeRun(join(runs, 'vgg5-ce', 'seed-0'), 'vgg5-ce', 0, 10);
+    await expect(readRunRecords(runs)).rejects.toThrow(`${join(runs, 'spinalvgg-ce')}: no runs of row spinalvgg-ce; train it first (nx run experiments:train-spinalvgg-ce)`);
+  });
+});

@@ -1,0 +1,117 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LETTERS, pathExists } from '@mixent/data';
+import { type PaperTable, type RunRecord, buildPaperTable, toMarkdown, writeReport } from '@mixent/reporting';
+import { type ProfileName, type RunPredictions, type TrainConfig, type TrainSummary, train } from '@mixent/training';
+import { readTrainConfig } from './configs.js';
+
+/** The rows of the paper's table, in its order; each is a config of CONFIG_DIR. */
+export const PAPER_TABLE_ROWS = Object.freeze(['vgg5-ce', 'spinalvgg-ce', 'vgg5-minent', 'vgg5-mixent'] as const);
+
+/** Default number of seeds per row, for both configurations. */
+export const DEFAULT_SEEDS = 3;
+
+const MODEL_NAMES: Readonly<Record<string, string>> = { vgg5: 'VGG-5', 'spinal-vgg': 'Spinal-VGG' };
+const LOSS_NAMES: Readonly<Record<string, string>> = { 'cross-entropy': 'cross entropy', 'min-ent': 'MIN-ENT', 'mix-ent': 'MIX-ENT' };
+
+/** How a table names a model: 'VGG-5', or 'VGG-5 ×0.25' when narrower than the paper's. */
+export function modelDisplayName(config: TrainConfig): string {
+  const name = MODEL_NAMES[config.model.name] ?? config.model.name;
+  return config.model.widthMultiplier === 1 ? name : `${name} ×${config.model.widthMultiplier}`;
+}
+
+/** How a table names a loss: 'cross entropy', 'MIN-ENT', 'MIX-ENT', else the registry name. */
+export function lossDisplayName(config: TrainConfig): string {
+  const name = LOSS_NAMES[config.loss.name] ?? config.loss.name;
+  return config.loss.learnableWeights ? `${name} (learned weights)` : name;
+}
+
+/** Options of trainRow. */
+export interface TrainRowOptions {
+  /** Seeds 0..seeds-1. */
+  seeds: number;
+  /** The row's folder: one sub-folder per seed. */
+  outDir: string;
+  log?: (line: string) => void;
+}
+
+/**
+ * Trains one row of the table for each seed, into `<outDir>/seed-<s>/`. A seed whose run is
+ * finished is kept; one that was interrupted is resumed.
+ */
+export async function trainRow(row: string, profile: ProfileName, options: TrainRowOptions): Promise<void> {
+  for (let seed = 0; seed < options.seeds; seed++) {
+    const config = await readTrainConfig(row, profile, { seed });
+    const dir = join(options.outDir, `seed-${seed}`);
+    if (await pathExists(join(dir, 'summary.json'))) {
+      options.log?.(`${row} seed ${seed}: done already (${dir})`);
+      continue;
+    }
+    await train(config, { outDir: dir, resume: await pathExists(join(dir, 'metrics.jsonl')), ...(options.log ? { log: options.log } : {}) });
+  }
+}
+
+/** Reads the run of one row and seed back as the reporting package's RunRecord. */
+export async function readRunRecord(dir: string): Promise<RunRecord> {
+  const read = async <T>(file: string): Promise<T> => {
+    try {
+      return JSON.parse(await readFile(join(dir, file), 'utf8')) as T;
+    } catch (error) {
+      throw new Error(`${join(dir, file)}: cannot read the run (${(error as Error).message})`);
+    }
+  };
+  const [config, summary, predictions] = await Promise.all([read<TrainConfig>('config.json'), read<TrainSummary>('summary.json'), read<RunPredictions>('predictions.json')]);
+  return {
+    row: config.name,
+    model: modelDisplayName(config),
+    loss: lossDisplayName(config),
+    seed: config.seed,
+    testAccuracy: summary.testAccuracy,
+    valSelectedTestAccuracy: summary.valSelectedTestAccuracy,
+    bestEpoch: summary.bestEpoch,
+    epochs: summary.epochs.map((e) => ({ epoch: e.epoch, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy, valAccuracy: e.valAccuracy, loss: e.loss })),
+    testPredictions: predictions.bestEpoch,
+    testLabels: predictions.labels,
+    // No numClasses: the confusion matrix then spans the classes the runs saw, not all 62 outputs.
+  };
+}
+
+/** Every run under `runsDir/<row>/seed-<s>/`, in the table's row order, then by seed. */
+export async function readRunRecords(runsDir: string, rows: readonly string[] = PAPER_TABLE_ROWS): Promise<RunRecord[]> {
+  const records: RunRecord[] = [];
+  for (const row of rows) {
+    const rowDir = join(runsDir, row);
+    if (!(await pathExists(rowDir))) throw new Error(`${rowDir}: no runs of row ${row}; train it first (nx run experiments:train-${row})`);
+    const seeds = (await readdir(rowDir)).filter((name) => /^seed-\d+$/.test(name)).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
+    for (const seed of seeds) records.push(await readRunRecord(join(rowDir, seed)));
+  }
+  return records;
+}
+
+/** One line that says what was run, for the table's title: reduced runs must say so. */
+export function describeConfiguration(profile: ProfileName, config: TrainConfig, seeds: number, counts: TrainSummary['counts'], backend: string): string {
+  const data = config.data.dataset === 'sample' ? 'embedded sample (real EMNIST-Letters test images, 19 classes)' : 'official EMNIST-Letters';
+  const width = config.model.widthMultiplier === 1 ? 'full-width models' : `models at width ×${config.model.widthMultiplier} (not the paper's)`;
+  return (
+    `${profile} configuration: ${data}, ${counts.train} training / ${counts.validation} validation / ${counts.test} test images, ` +
+    `${width}, ${config.epochs} epochs, ${seeds} seed${seeds === 1 ? '' : 's'} per row, ${backend} backend`
+  );
+}
+
+/**
+ * Builds the table from the runs under `runsDir`, writes paper-table.{md,csv,tex,json} and the
+ * SVG figures into `outDir`, and returns the table and its Markdown.
+ */
+export async function buildAndWritePaperTable(profile: ProfileName, runsDir: string, outDir: string): Promise<{ table: PaperTable; markdown: string }> {
+  const runs = await readRunRecords(runsDir);
+  const first = join(runsDir, PAPER_TABLE_ROWS[0], 'seed-0');
+  const [config, summary] = await Promise.all([
+    readFile(join(first, 'config.json'), 'utf8').then((t) => JSON.parse(t) as TrainConfig),
+    readFile(join(first, 'summary.json'), 'utf8').then((t) => JSON.parse(t) as TrainSummary),
+  ]);
+  const seeds = new Set(runs.map((r) => r.seed)).size;
+  const table = buildPaperTable(runs, { configuration: describeConfiguration(profile, config, seeds, summary.counts, summary.backend) });
+  const classNames = Array.from({ length: config.model.numClasses }, (_, i) => LETTERS[i] ?? `output ${i}`);
+  await writeReport(outDir, table, runs, { classNames });
+  return { table, markdown: toMarkdown(table) };
+}
