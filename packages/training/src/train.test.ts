@@ -131,7 +131,26 @@ describe('train', () => {
   it('refuses to overwrite a run without --resume, and a resume with another config', async () => {
     await expect(train(tinyConfig(), { outDir: reference.dir, ...quiet })).rejects.toThrow(`${reference.dir} already holds a run: resume it (--resume) or choose another output directory`);
     await expect(train(tinyConfig({ seed: 9 }), { outDir: reference.dir, resume: true, ...quiet })).rejects.toThrow('the checkpoint was made with another config');
+    const before = tf.memory().numTensors;
+    await expect(train(tinyConfig({ loss: { name: 'hinge' } }), { outDir: runDir(), ...quiet })).rejects.toThrow(/unknown loss "hinge"/);
+    expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('learns MIN-ENT weights in their own optimizer group, and records them each epoch', async () => {
+    const config = tinyConfig({
+      epochs: 2,
+      loss: { name: 'min-ent', options: { w1: 0.839, w2: 0.308, b1: 2.02, b2: 10.73 }, learnableWeights: { learningRate: 0.05, maxRatio: 100 } },
+    });
+    const summary = await train(config, { outDir: runDir(), ...quiet });
+    const weights = summary.epochs.map((e) => e.lossWeights);
+    expect(weights.every((w) => w !== undefined && w.w1 > 0 && w.w2 > 0)).toBe(true);
+    // They moved from the start (their own learning rate is large), keeping the product w1·w2 fixed.
+    expect(weights[1]!.w1).not.toBeCloseTo(0.839, 3);
+    expect(weights[1]!.w1 * weights[1]!.w2).toBeCloseTo(0.839 * 0.308, 6);
+    await expect(train(tinyConfig({ loss: { name: 'focal', options: {}, learnableWeights: { learningRate: 0.05, maxRatio: 100 } } }), { outDir: runDir(), ...quiet })).rejects.toThrow(
+      "loss.learnableWeights: only 'min-ent' and 'mix-ent' have weights w1, w2 to learn, not 'focal'",
+    );
+  }, 120_000);
 
   it('stops with a clear message when the loss is not finite', async () => {
     const dir = runDir();

@@ -146,6 +146,12 @@ export async function loadRunData(config: TrainConfig): Promise<RunData> {
 /** Trains a model as the config says, writing everything into options.outDir; returns the summary. */
 export async function train(configInput: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
   const config = validateConfig(configInput);
+  const { loss: lossConfig } = config;
+  if (lossConfig.learnableWeights && lossConfig.name !== 'min-ent' && lossConfig.name !== 'mix-ent') {
+    throw new ConfigError(`loss.learnableWeights: only 'min-ent' and 'mix-ent' have weights w1, w2 to learn, not '${lossConfig.name}'`);
+  }
+  // Checks the loss name and options before any work; the learnable case rebuilds it each step.
+  const fixedLoss = lossFromConfig(lossConfig.name, lossConfig.options);
   const { outDir } = options;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   await mkdir(outDir, { recursive: true });
@@ -155,32 +161,11 @@ export async function train(configInput: TrainConfig, options: TrainOptions): Pr
     throw new Error(`${outDir} already holds a run: resume it (--resume) or choose another output directory`);
   }
   if (checkpoint && JSON.stringify(checkpoint.state.config) !== JSON.stringify(config)) {
+    tf.dispose(checkpoint.tensors.map((t) => t.tensor));
     throw new Error(`${outDir}: the checkpoint was made with another config (see ${join(outDir, 'config.json')}); resume with the same config`);
   }
 
   const data = await loadRunData(config);
-  const model = getModel(config.model.name, {
-    numClasses: config.model.numClasses,
-    dropout: config.model.dropout,
-    widthMultiplier: config.model.widthMultiplier,
-    seed: config.seed,
-  });
-  const { loss: lossConfig } = config;
-  const learnable = lossConfig.learnableWeights
-    ? createLearnableWeights(
-        { w1: lossConfig.options.w1 ?? 1, w2: lossConfig.options.w2 ?? 1 },
-        { maxRatio: lossConfig.learnableWeights.maxRatio },
-      )
-    : undefined;
-  if (learnable && lossConfig.name !== 'min-ent' && lossConfig.name !== 'mix-ent') {
-    throw new ConfigError(`loss.learnableWeights: only 'min-ent' and 'mix-ent' have weights w1, w2 to learn, not '${lossConfig.name}'`);
-  }
-  // Checks the loss name and options before any work; the learnable case rebuilds it each step.
-  const fixedLoss = lossFromConfig(lossConfig.name, lossConfig.options);
-  const { learningRate, beta1, beta2, epsilon } = config.optimizer;
-  const optimizer = tf.train.adam(learningRate, beta1, beta2, epsilon);
-  const weightsOptimizer = lossConfig.learnableWeights ? tf.train.adam(lossConfig.learnableWeights.learningRate, beta1, beta2, epsilon) : undefined;
-
   const environment = {
     backend: tf.getBackend(),
     versions: { tfjsCore: tf.version_core, node: process.version },
@@ -192,6 +177,7 @@ export async function train(configInput: TrainConfig, options: TrainOptions): Pr
   await writeFileAtomic(join(outDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   await writeFileAtomic(join(outDir, 'env.json'), `${JSON.stringify(environment, null, 2)}\n`);
 
+  const { learningRate, beta1, beta2, epsilon } = config.optimizer;
   let state: RunState = checkpoint?.state ?? {
     config,
     epoch: 0,
@@ -209,17 +195,31 @@ export async function train(configInput: TrainConfig, options: TrainOptions): Pr
     rng: Rng.fromSeed(config.seed).state(),
     mathRandom: Rng.fromSeed(`${config.seed}/tfjs`).state(),
   };
-  if (checkpoint) {
-    await restoreTensors(checkpoint.tensors, model, optimizer, learnable, weightsOptimizer);
-    log(`${outDir}: resumed after epoch ${state.epoch}`);
-  }
-  const metrics = await openMetrics(join(outDir, 'metrics.jsonl'), state.epoch);
-  const rng = Rng.fromState(state.rng);
+  const model = getModel(config.model.name, {
+    numClasses: config.model.numClasses,
+    dropout: config.model.dropout,
+    widthMultiplier: config.model.widthMultiplier,
+    seed: config.seed,
+  });
+  const learnable = lossConfig.learnableWeights
+    ? createLearnableWeights(
+        { w1: lossConfig.options.w1 ?? 1, w2: lossConfig.options.w2 ?? 1 },
+        { maxRatio: lossConfig.learnableWeights.maxRatio },
+      )
+    : undefined;
+  const optimizer = tf.train.adam(learningRate, beta1, beta2, epsilon);
+  const weightsOptimizer = lossConfig.learnableWeights ? tf.train.adam(lossConfig.learnableWeights.learningRate, beta1, beta2, epsilon) : undefined;
   const mathRandom = SeededMathRandom.install('', state.mathRandom);
-  const modelVariables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const weightVariables = learnable ? [...learnable.variables] : [];
-
   try {
+    if (checkpoint) {
+      await restoreTensors(checkpoint.tensors, model, optimizer, learnable, weightsOptimizer);
+      log(`${outDir}: resumed after epoch ${state.epoch}`);
+    }
+    const metrics = await openMetrics(join(outDir, 'metrics.jsonl'), state.epoch);
+    const rng = Rng.fromState(state.rng);
+    const modelVariables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const weightVariables = learnable ? [...learnable.variables] : [];
+
     for (let epoch = state.epoch + 1; epoch <= config.epochs; epoch++) {
       setLearningRate(optimizer, state.learningRate);
       const started = performance.now();
