@@ -1,0 +1,130 @@
+/**
+ * Training and inference images/s of VGG-5 (width ×1, batch 100) on every backend available
+ * here, the median of STEPS steps after warm-up, and a per-kernel profile of one wasm training
+ * step. PyTorch on CPU (tools/bench-pytorch.py) runs the same model and batch when
+ * `python3 -c "import torch"` works, so the tfjs / PyTorch ratio comes from one run on one
+ * machine. Writes bench/train.json.
+ *
+ *   npx nx run training:bench            (MIXENT_BENCH_STEPS=3 for a quicker, noisier run)
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { crossEntropy } from '@mixent/losses';
+import { vgg5 } from '@mixent/models';
+import { BACKEND_NAMES, type BackendName, selectBackend } from '@mixent/training';
+
+const BATCH = 100;
+const STEPS = Number(process.env.MIXENT_BENCH_STEPS ?? 10);
+const WARMUP = 2;
+const root = join(import.meta.dirname, '..', '..', '..');
+
+/** Median seconds of `steps` calls after `warmup` calls. */
+function medianSeconds(fn: () => void, steps: number, warmup = WARMUP): number {
+  for (let i = 0; i < warmup; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const start = performance.now();
+    fn();
+    times.push((performance.now() - start) / 1000);
+    process.stderr.write('.');
+  }
+  process.stderr.write('\n');
+  return times.sort((a, b) => a - b)[Math.floor(steps / 2)] as number;
+}
+
+interface BackendResult {
+  available: boolean;
+  description?: string;
+  trainImagesPerSecond?: number;
+  inferenceImagesPerSecond?: number;
+  note?: string;
+}
+
+async function measure(name: BackendName): Promise<BackendResult> {
+  let description: string;
+  try {
+    description = (await selectBackend(name)).description;
+  } catch (error) {
+    return { available: false, note: (error as Error).message };
+  }
+  const model = vgg5({ seed: 0 });
+  const xs = tf.randomNormal([BATCH, 28, 28, 1], 0, 1, 'float32', 1);
+  const ys = tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 26), 'int32');
+  const optimizer = tf.train.adam(0.005);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const trainStep = () =>
+    tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => crossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor), variables);
+      optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
+      value.dataSync();
+    });
+  const inferStep = () => tf.tidy(() => void (model.predict(xs) as tf.Tensor).dataSync());
+  const result: BackendResult = { available: true, description };
+  // The pure-JavaScript cpu backend takes minutes per training step (BACKENDS.md: ~135 s for a batch of 8).
+  const inferenceSteps = name === 'cpu' ? 3 : STEPS;
+  process.stderr.write(`${name}: inference `);
+  result.inferenceImagesPerSecond = BATCH / medianSeconds(inferStep, inferenceSteps, 1);
+  if (name === 'cpu') {
+    result.note = 'training not measured: the pure-JavaScript cpu backend takes minutes per step of this size';
+  } else {
+    process.stderr.write(`${name}: training `);
+    result.trainImagesPerSecond = BATCH / medianSeconds(trainStep, STEPS);
+  }
+  if (name === 'wasm') profile = await profileStep(trainStep);
+  tf.dispose([xs, ys]);
+  optimizer.dispose();
+  model.dispose();
+  return result;
+}
+
+let profile: { kernel: string; ms: number; share: number }[] = [];
+
+/** Where a training step's time goes, by kernel (tf.profile's kernel times, summed per kernel name). */
+async function profileStep(step: () => void): Promise<{ kernel: string; ms: number; share: number }[]> {
+  const info = await tf.profile(step);
+  const byKernel = new Map<string, number>();
+  // Entries named `<op>__op` time a whole op around its kernels: counting them would count twice.
+  for (const k of info.kernels.filter((k) => !k.name.endsWith('__op'))) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + Number(k.kernelTimeMs));
+  const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
+  return [...byKernel.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 15)
+    .map(([kernel, ms]) => ({ kernel, ms: Number(ms.toFixed(1)), share: Number((ms / total).toFixed(3)) }));
+}
+
+function pytorch(): Record<string, unknown> {
+  // Debian's python3-torch lives under the system python, which a pyenv python3 on PATH hides.
+  const python = ['python3', '/usr/bin/python3'].find((exe) => spawnSync(exe, ['-c', 'import torch']).status === 0);
+  if (!python) return { available: false, note: 'no python3 here can import torch (Debian: apt-get install python3-torch)' };
+  const run = spawnSync(python, [join(root, 'tools', 'bench-pytorch.py'), '--batch', String(BATCH), '--steps', String(STEPS), '--threads', String(cpus().length)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (run.status !== 0) return { available: false, note: `tools/bench-pytorch.py failed with status ${run.status}` };
+  return { available: true, ...(JSON.parse(run.stdout) as Record<string, unknown>) };
+}
+
+const backends: Record<string, BackendResult> = {};
+for (const name of BACKEND_NAMES) backends[name] = await measure(name);
+const torch = pytorch();
+const wasm = backends.wasm;
+const ratio = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' ? Number((a / b).toFixed(3)) : null);
+const result = {
+  what: `VGG-5 (width ×1, 62 classes), batch ${BATCH}, Adam, cross entropy; images per second, median of ${STEPS} steps after ${WARMUP} warm-up steps`,
+  date: new Date().toISOString(),
+  machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, tfjs: tf.version_core },
+  backends,
+  pytorch: torch,
+  ratios: {
+    wasmTrainOverPytorch: ratio(wasm?.trainImagesPerSecond, torch.trainImagesPerSecond),
+    wasmInferenceOverPytorch: ratio(wasm?.inferenceImagesPerSecond, torch.inferenceImagesPerSecond),
+  },
+  wasmTrainingStepProfile: profile,
+};
+const out = join(import.meta.dirname, 'train.json');
+writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+console.log(JSON.stringify(result, null, 2));
+console.log(`written to ${out}`);
