@@ -65,6 +65,17 @@ function checkLabels(fnName: string, labels: tf.Tensor, logits: tf.Tensor2D): vo
   throw new Error(`${fnName}: labels must be int32 indices of shape [N] or a tensor of shape [N, K]; ${shapes}`);
 }
 
+/**
+ * A float32 one-hot matrix with `on` at the indices and `off` elsewhere. Built from the int32
+ * oneHot and a cast, never from oneHot's own dtype and values: tfjs-backend-wasm 4.22 writes int32
+ * bits into a float32 oneHot. on·y + off·(1 − y) keeps both values exact, y being 0 or 1.
+ */
+export function oneHotFloat(indices: tf.Tensor, depth: number, on = 1, off = 0): tf.Tensor {
+  const y = tf.cast(tf.oneHot(indices, depth), 'float32');
+  if (on === 1 && off === 0) return y;
+  return tf.add(tf.mul(y, on), tf.mul(tf.sub(1, y), off));
+}
+
 /** Checks labels and logits together (see `checkPredictions`, `checkLabels`); returns the logits typed. */
 export function checkInputs(fnName: string, labels: tf.Tensor, logits: tf.Tensor): tf.Tensor2D {
   const predictions = checkPredictions(fnName, logits);
@@ -88,18 +99,18 @@ export class Targets {
   /** y as float32 [N, K]. */
   dense(): tf.Tensor {
     this.denseCache ??= this.isIndices()
-      ? tf.oneHot(this.labels, this.numClasses, 1, 0, 'float32')
+      ? oneHotFloat(this.labels, this.numClasses)
       : tf.cast(this.labels, 'float32');
     return this.denseCache;
   }
 
   /**
    * ln(y + eps). From indices the two values ln(1 + eps) and ln(eps) are computed in float64
-   * and written by oneHot, so the ln(1 + eps) term is exact rather than rounded through 1 + eps.
+   * and placed by a one-hot, so the ln(1 + eps) term is exact rather than rounded through 1 + eps.
    */
   logPlus(eps: number): tf.Tensor {
     if (this.isIndices()) {
-      return tf.oneHot(this.labels, this.numClasses, Math.log1p(eps), Math.log(eps), 'float32');
+      return oneHotFloat(this.labels, this.numClasses, Math.log1p(eps), Math.log(eps));
     }
     return tf.log(tf.add(this.dense(), eps));
   }
@@ -107,7 +118,7 @@ export class Targets {
   /** max(ln y, logZero): the log of the labels with log 0 replaced by `logZero` (< 0). */
   logClipped(logZero: number): tf.Tensor {
     if (this.isIndices()) {
-      return tf.oneHot(this.labels, this.numClasses, 0, logZero, 'float32');
+      return oneHotFloat(this.labels, this.numClasses, 0, logZero);
     }
     return tf.maximum(tf.log(this.dense()), logZero);
   }
@@ -127,7 +138,7 @@ export function logSoftmaxParts(logits: tf.Tensor2D): { shifted: tf.Tensor; exps
   const shifted = tf.sub(logits, tf.max(logits, 1, true));
   const exps = tf.exp(shifted);
   // One maximal entry per row even when several tie, so that s counts the others.
-  const notTop = tf.oneHot(tf.argMax(logits, 1), logits.shape[1], 0, 1, 'float32');
+  const notTop = oneHotFloat(tf.argMax(logits, 1), logits.shape[1], 0, 1);
   return { shifted, exps, notTop, rest: tf.sum(tf.mul(exps, notTop), 1, true) };
 }
 

@@ -28,18 +28,24 @@ export interface PaperTerms {
  * and for the maximal entry (where exp(z − max) = 1) log1p(x) instead of ln(1 + x): near
  * p = 1 that is what keeps ln(p + eps) exact, where log(p + eps) rounds p + eps to 6e-8.
  */
-function probabilitiesAndLogs(logits: tf.Tensor2D, eps: number, withLogs: boolean): { probs: tf.Tensor; logProbsPlus?: tf.Tensor } {
+function probabilitiesAndLogs(
+  logits: tf.Tensor2D,
+  eps: number,
+  withLogs: boolean,
+): { probs: tf.Tensor; logProbsPlus?: tf.Tensor; notTop: tf.Tensor; topComplement: tf.Tensor } {
   const { shifted, exps, notTop, rest } = logSoftmaxParts(logits);
   const norm = tf.add(rest, 1);
   const probs = tf.div(exps, norm);
-  if (!withLogs) return { probs };
+  // 1 − p of the maximal entry, s / (1 + s), without the cancellation of 1 − p.
+  const topComplement = tf.div(rest, norm);
+  if (!withLogs) return { probs, notTop, topComplement };
   const logNorm = tf.log1p(rest);
-  if (eps === 0) return { probs, logProbsPlus: tf.sub(shifted, logNorm) };
+  if (eps === 0) return { probs, logProbsPlus: tf.sub(shifted, logNorm), notTop, topComplement };
   const x = tf.mul(norm, eps);
   const general = tf.sub(tf.log(tf.add(exps, x)), logNorm);
   // Broadcast arithmetic rather than tf.where, whose broadcasting is slow on the wasm backend.
   const topCorrection = tf.sub(tf.log1p(x), tf.log(tf.add(x, 1)));
-  return { probs, logProbsPlus: tf.add(general, tf.mul(tf.sub(1, notTop), topCorrection)) };
+  return { probs, logProbsPlus: tf.add(general, tf.mul(tf.sub(1, notTop), topCorrection)), notTop, topComplement };
 }
 
 /** mean_n −Σ_k a_nk b_nk. */
@@ -68,28 +74,36 @@ export function paperLossFromLogits(logits: tf.Tensor2D, terms: PaperTerms): tf.
   const needsLogs = labels !== undefined || regularizer?.kind === 'entropy';
   const kernel = tf.customGrad<tf.Scalar>((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [z, c1, c2, save] = args as [tf.Tensor2D, tf.Scalar, tf.Scalar, tf.GradSaveFunc];
-    const { probs, logProbsPlus } = probabilitiesAndLogs(z, eps, needsLogs);
+    const { probs, logProbsPlus, notTop, topComplement } = probabilitiesAndLogs(z, eps, needsLogs);
     const absent = tf.scalar(0);
     const t1 = labels && logProbsPlus ? negativeMeanOfRowSums(labels, logProbsPlus) : absent;
     const regularizerLogs = logLabels ?? logProbsPlus;
     const t2 = regularizer && regularizerLogs ? negativeMeanOfRowSums(probs, regularizerLogs) : absent;
     // The gradient reads only saved tensors: the caller's tidy disposes the others before backprop.
-    save([probs, logProbsPlus ?? absent, t1, t2, c1, c2, labels ?? absent, logLabels ?? absent]);
+    save([probs, logProbsPlus ?? absent, t1, t2, c1, c2, labels ?? absent, logLabels ?? absent, notTop, topComplement]);
     return {
       value: tf.add<tf.Scalar>(tf.mul(c1, t1), tf.mul(c2, t2)),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [p, logPlus, savedT1, savedT2, savedC1, savedC2, y, logY] = saved as [
-          tf.Tensor, tf.Tensor, tf.Scalar, tf.Scalar, tf.Scalar, tf.Scalar, tf.Tensor, tf.Tensor,
+        const [p, logPlus, savedT1, savedT2, savedC1, savedC2, y, logY, savedNotTop, savedTopComplement] = saved as [
+          tf.Tensor, tf.Tensor, tf.Scalar, tf.Scalar, tf.Scalar, tf.Scalar, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor,
         ];
         const q = eps === 0 ? undefined : tf.div(p, tf.add(p, eps));
         // −p ⊙ a, term by term.
         const parts: tf.Tensor[] = [];
         if (labels !== undefined) parts.push(tf.mul(savedC1, q === undefined ? y : tf.mul(y, q)));
         if (regularizer !== undefined) {
-          parts.push(tf.mul(savedC2, tf.mul(p, logLabels === undefined ? tf.add(logPlus, q ?? 1) : logY)));
+          // a may shift by a constant per row without changing the gradient; ln(y + eps) − ln(eps)
+          // is 0 off the labels, so the swapped term's p ⊙ B − b has nothing to cancel there.
+          const perProbability = logLabels === undefined ? tf.add(logPlus, q ?? 1) : tf.sub(logY, Math.log(eps));
+          parts.push(tf.mul(savedC2, tf.mul(p, perProbability)));
         }
-        const minusPa = tf.addN(parts);
-        const gradient = tf.mul(tf.sub(tf.mul(p, tf.sum(minusPa, 1, true)), minusPa), tf.div(dy, p.shape[0] as number));
+        // With b = −p ⊙ a and B = Σ_k b_k, the gradient is p ⊙ B − b. For the maximal entry t,
+        // where p_t B and b_t nearly cancel when p_t → 1, it is taken as Σ_{k≠t} b_k − (1 − p_t)·B.
+        const b = tf.addN(parts);
+        const total = tf.sum(b, 1, true);
+        const top = tf.sub(tf.sum(tf.mul(b, savedNotTop), 1, true), tf.mul(savedTopComplement, total));
+        const perEntry = tf.add(tf.mul(tf.sub(tf.mul(p, total), b), savedNotTop), tf.mul(tf.sub(1, savedNotTop), top));
+        const gradient = tf.mul(perEntry, tf.div(dy, p.shape[0] as number));
         return [gradient, tf.mul(dy, savedT1), tf.mul(dy, savedT2)];
       },
     };
