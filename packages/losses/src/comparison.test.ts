@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { confidencePenalty, focalLoss, labelSmoothingCrossEntropy, poly1Loss, symmetricCrossEntropy } from './comparison.js';
 import { PROBABILITY_FLOOR } from './core.js';
 import { crossEntropy, minEntropyLoss } from './paper.js';
-import type { Hypothesis64, LabelKind, Matrix, RandomCase } from './reference64.test-util.js';
+import type { Hypothesis64, Matrix } from './reference64.test-util.js';
 import {
   confidencePenalty64,
   finiteDifferenceGradient,
@@ -13,29 +13,24 @@ import {
   fromProbabilities64,
   labelSmoothing64,
   poly164,
-  randomCase,
   seededRandom,
   symmetricCrossEntropy64,
 } from './reference64.test-util.js';
-import { expectClose, expectMatrixClose, labelsOf, rowsOf, useCpuBackend, valueAndGradient, valueOf } from './testing.test-util.js';
+import {
+  GRADIENT_RTOL,
+  VALUE_ATOL,
+  VALUE_RTOL,
+  expectClose,
+  expectMatrixClose,
+  labelsOf,
+  randomCases,
+  rowsOf,
+  useCpuBackend,
+  valueAndGradient,
+  valueOf,
+} from './testing.test-util.js';
 
 beforeAll(useCpuBackend);
-
-// Same bounds as paper.test.ts: 1e-5 relative on values, 1e-3 relative on gradients, with
-// absolute parts at float32 resolution (1e-7 on values, 1e-6·S/N on gradient entries).
-const VALUE_RTOL = 1e-5;
-const VALUE_ATOL = 1e-7;
-const GRADIENT_RTOL = 1e-3;
-
-const KINDS: readonly LabelKind[] = ['indices', 'one-hot', 'soft'];
-const SCALES = [0.1, 1, 4, 12];
-
-function cases(seed: number, count: number): RandomCase[] {
-  const random = seededRandom(seed);
-  return Array.from({ length: count }, (_, i) =>
-    randomCase(random, 1 + Math.floor(random() * 16), 2 + Math.floor(random() * 61), SCALES[i % SCALES.length]!, KINDS[i % KINDS.length]!),
-  );
-}
 
 type Loss = (labels: tf.Tensor, logits: tf.Tensor, fromProbabilities: boolean) => tf.Scalar;
 
@@ -86,7 +81,7 @@ const UNDER_TEST: ComparisonUnderTest[] = [
 describe('values and gradients against the float64 reference', () => {
   UNDER_TEST.forEach(({ name, loss, reference, scale }, i) => {
     it(name, () => {
-      for (const c of cases(600 + i, 12)) {
+      for (const c of randomCases(600 + i, 12)) {
         const labels = labelsOf(c);
         const { value, gradient } = valueAndGradient((z) => loss(labels, z, false), c.logits);
         expectClose(value, reference(c.dense, fromLogits64(c.logits)), VALUE_RTOL, VALUE_ATOL, `${name} value`);
@@ -105,7 +100,7 @@ describe('values and gradients against the float64 reference', () => {
 });
 
 describe('published defaults and reductions', () => {
-  const c = cases(700, 1)[0]!;
+  const c = randomCases(700, 1)[0]!;
   const labels = (): tf.Tensor => tf.tensor1d(c.indices, 'int32');
   const logits = (): tf.Tensor => tf.tensor2d(c.logits);
   const ce = (): number => valueOf(crossEntropy(labels(), logits(), { eps: 0 }));

@@ -5,7 +5,7 @@ import type { LogBaseOptions, PaperLossOptions } from './options.js';
 import { crossEntropy, entropy, minEntropyLoss, mixEntropyLoss, swappedCrossEntropy } from './paper.js';
 import { MIN_ENT_PRESET, MIX_ENT_PRESET, PAPER_DEFAULTS } from './presets.js';
 import type { PaperSettings } from './presets.js';
-import type { Hypothesis64, LabelKind, Matrix, RandomCase } from './reference64.test-util.js';
+import type { Hypothesis64, Matrix } from './reference64.test-util.js';
 import {
   crossEntropy64,
   entropy64,
@@ -18,32 +18,22 @@ import {
   seededRandom,
   swappedCrossEntropy64,
 } from './reference64.test-util.js';
-import { expectClose, expectMatrixClose, labelsOf, rowsOf, useCpuBackend, valueAndGradient, valueOf } from './testing.test-util.js';
+import {
+  GRADIENT_ATOL_OF_SCALE,
+  GRADIENT_RTOL,
+  VALUE_ATOL,
+  VALUE_RTOL,
+  expectClose,
+  expectMatrixClose,
+  labelsOf,
+  randomCases,
+  rowsOf,
+  useCpuBackend,
+  valueAndGradient,
+  valueOf,
+} from './testing.test-util.js';
 
 beforeAll(useCpuBackend);
-
-// Values: 1e-5 relative to the float64 reference. The absolute part (1e-7 per unit of 1/|ln b|)
-// only matters for batch values within float32 resolution of 0: ln(p + eps) near p = 1 is
-// rounded to ~6e-8 absolute, so e.g. the entropy of a fully confident batch has no relative bound.
-const VALUE_RTOL = 1e-5;
-const VALUE_ATOL = 1e-7;
-// Gradients: 1e-3 relative to central finite differences in float64, entry by entry. The
-// absolute part is 1e-6 of the loss's gradient scale S/N (see gradientScale): float32 computes
-// each entry as p_i·(a_i − ⟨p, a⟩) with |a| up to S, so entries far below S/N carry ~1e-7·S/N
-// of rounding that no relative bound can absorb.
-const GRADIENT_RTOL = 1e-3;
-const GRADIENT_ATOL_OF_SCALE = 1e-6;
-
-const KINDS: readonly LabelKind[] = ['indices', 'one-hot', 'soft'];
-const SCALES = [0.1, 1, 4, 12];
-
-/** Seeded random batches of every label kind, logit scale, and sizes N ≤ 16, K ≤ 62. */
-function cases(seed: number, count: number): RandomCase[] {
-  const random = seededRandom(seed);
-  return Array.from({ length: count }, (_, i) =>
-    randomCase(random, 1 + Math.floor(random() * 16), 2 + Math.floor(random() * 61), SCALES[i % SCALES.length]!, KINDS[i % KINDS.length]!),
-  );
-}
 
 /** float32 softmax probabilities of a case, computed in float64 then rounded, for `fromProbabilities`. */
 function probabilitiesOf(logits: Matrix): Matrix {
@@ -111,7 +101,7 @@ function compareWithReference(
   what: string,
   scale: number,
 ): void {
-  for (const c of cases(seed, 12)) {
+  for (const c of randomCases(seed, 12)) {
     const labels = labelsOf(c);
     const { value, gradient } = valueAndGradient((z) => loss(labels, z, false), c.logits);
     expectClose(value, reference(c.dense, fromLogits64(c.logits)), VALUE_RTOL, VALUE_ATOL, `${what} value`);
@@ -186,7 +176,7 @@ describe('confident batches', () => {
 
 describe('closed-form gradients', () => {
   it('cross entropy with eps = 0 has gradient (softmax − onehot) / N', () => {
-    for (const c of cases(300, 12)) {
+    for (const c of randomCases(300, 12)) {
       const labels = labelsOf(c);
       const { gradient } = valueAndGradient((z) => crossEntropy(labels, z, { eps: 0 }), c.logits);
       const { p } = fromLogits64(c.logits);
@@ -197,7 +187,7 @@ describe('closed-form gradients', () => {
   });
 
   it('cross entropy with eps has gradient q_y · (softmax − onehot) / (N ln b), q_y = p_y / (p_y + eps)', () => {
-    for (const c of cases(301, 12).filter((x) => x.kind !== 'soft')) {
+    for (const c of randomCases(301, 12).filter((x) => x.kind !== 'soft')) {
       const labels = labelsOf(c);
       const { gradient } = valueAndGradient((z) => crossEntropy(labels, z, { base: 2, eps: 1e-3 }), c.logits);
       const { p } = fromLogits64(c.logits);
@@ -212,7 +202,7 @@ describe('closed-form gradients', () => {
   });
 
   it('entropy with eps = 0 has gradient −p_i (ln p_i + H) / N', () => {
-    for (const c of cases(302, 12)) {
+    for (const c of randomCases(302, 12)) {
       const { gradient } = valueAndGradient((z) => entropy(z, { eps: 0 }), c.logits);
       const { p, logp } = fromLogits64(c.logits);
       const expected = p.map((row, n) => {
@@ -224,7 +214,7 @@ describe('closed-form gradients', () => {
   });
 
   it('the swapped term for one-hot labels has gradient −C p_y (onehot − p) / N, C = ln((1 + eps)/eps) / ln b', () => {
-    for (const c of cases(303, 12).filter((x) => x.kind !== 'soft')) {
+    for (const c of randomCases(303, 12).filter((x) => x.kind !== 'soft')) {
       const labels = labelsOf(c);
       const { gradient } = valueAndGradient((z) => swappedCrossEntropy(labels, z, { base: 12.45 }), c.logits);
       const { p } = fromLogits64(c.logits);
@@ -251,7 +241,7 @@ describe('identities', () => {
   ];
 
   it('MIN-ENT with w2 = 0 equals w1 · CE_b1, value and gradient', () => {
-    for (const c of cases(400, 12)) {
+    for (const c of randomCases(400, 12)) {
       const labels = labelsOf(c);
       for (const options of [{ b1: 2.02, eps: 1e-6 }, { b1: Math.E, eps: 0 }, { b1: 12.58, eps: 1e-3 }]) {
         const min = valueAndGradient((z) => minEntropyLoss(labels, z, { ...options, w1: 1, w2: 0, b2: 10.73 }), c.logits);
@@ -265,7 +255,7 @@ describe('identities', () => {
 
   it("MIX-ENT's swapped term for one-hot labels is (ln(1/eps)·(1 − p_y) − ln(1 + eps)·p_y) / ln b2", () => {
     for (const eps of [1e-6, 1e-3, 0.1]) {
-      for (const c of cases(401, 12).filter((x) => x.kind !== 'soft')) {
+      for (const c of randomCases(401, 12).filter((x) => x.kind !== 'soft')) {
         const labels = labelsOf(c);
         const { p } = fromLogits64(c.logits);
         const b2 = MIX_ENT_PRESET.b2;
@@ -286,7 +276,7 @@ describe('identities', () => {
   });
 
   it('changing a base scales by exactly the ratio of logs', () => {
-    for (const c of cases(402, 12)) {
+    for (const c of randomCases(402, 12)) {
       const labels = labelsOf(c);
       const z = tf.tensor2d(c.logits);
       const ratio = Math.log(2) / Math.log(10.73);
@@ -308,7 +298,7 @@ describe('identities', () => {
   });
 
   it('adding a constant to all logits changes neither value nor gradient', () => {
-    for (const c of cases(403, 8)) {
+    for (const c of randomCases(403, 8)) {
       const labels = labelsOf(c);
       for (const shift of [-50, 3.5, 1000]) {
         const shifted = c.logits.map((row) => row.map((v) => Math.fround(v + shift)));
@@ -326,7 +316,7 @@ describe('identities', () => {
   });
 
   it('index labels and one-hot labels give the same value and gradient', () => {
-    for (const c of cases(404, 12)) {
+    for (const c of randomCases(404, 12)) {
       const indices = tf.tensor1d(c.indices, 'int32');
       const oneHot = tf.tensor2d(c.indices.map((i) => Array.from({ length: c.logits[0]!.length }, (_, k) => (k === i ? 1 : 0))));
       for (const { name, loss, scale } of ALL) {
@@ -340,7 +330,7 @@ describe('identities', () => {
   });
 
   it('probabilities equal to softmax(logits) give the logits form', () => {
-    for (const c of cases(405, 12)) {
+    for (const c of randomCases(405, 12)) {
       const labels = labelsOf(c);
       const probabilities = tf.tensor2d(probabilitiesOf(c.logits));
       const logits = tf.tensor2d(c.logits);

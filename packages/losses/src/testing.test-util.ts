@@ -5,7 +5,30 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
 import { expect } from 'vitest';
 
-import type { Matrix, RandomCase } from './reference64.test-util.js';
+import { type LabelKind, type Matrix, type RandomCase, randomCase, seededRandom } from './reference64.test-util.js';
+
+// Values: 1e-5 relative to the float64 reference. The absolute part (1e-7 per unit of 1/|ln b|)
+// only matters for batch values within float32 resolution of 0: ln(p + eps) near p = 1 is
+// rounded to ~6e-8 absolute, so e.g. the entropy of a fully confident batch has no relative bound.
+export const VALUE_RTOL = 1e-5;
+export const VALUE_ATOL = 1e-7;
+// Gradients: 1e-3 relative to central finite differences in float64, entry by entry. The
+// absolute part is 1e-6 of the loss's gradient scale S/N (see gradientScale in paper.test.ts):
+// float32 computes each entry as p_i·(a_i − ⟨p, a⟩) with |a| up to S, so entries far below S/N
+// carry ~1e-7·S/N of rounding that no relative bound can absorb.
+export const GRADIENT_RTOL = 1e-3;
+export const GRADIENT_ATOL_OF_SCALE = 1e-6;
+
+const KINDS: readonly LabelKind[] = ['indices', 'one-hot', 'soft'];
+const SCALES = [0.1, 1, 4, 12];
+
+/** Seeded random batches of every label kind, logit scale, and sizes N ≤ 16, K ≤ 62. */
+export function randomCases(seed: number, count: number): RandomCase[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, (_, i) =>
+    randomCase(random, 1 + Math.floor(random() * 16), 2 + Math.floor(random() * 61), SCALES[i % SCALES.length]!, KINDS[i % KINDS.length]!),
+  );
+}
 
 /** Selects the tfjs cpu backend, on which all tests run. */
 export async function useCpuBackend(): Promise<void> {
