@@ -228,26 +228,30 @@ export async function train(configInput: TrainConfig, options: TrainOptions): Pr
       let correct = 0;
       let seen = 0;
       let step = 0;
-      for (const batch of batches(data.train, { batchSize: config.batchSize, rng, augment: config.data.augment })) {
-        step++;
-        const [lossValue, batchCorrect] = trainStep(model, batch, modelVariables, weightVariables, optimizer, weightsOptimizer, (labels, logits) => {
-          if (!learnable) return fixedLoss(labels, logits);
-          const { w1, w2 } = learnable.weights();
-          return lossFromConfig(lossConfig.name, { ...lossConfig.options, w1, w2 })(labels, logits);
-        });
-        if (!Number.isFinite(lossValue)) {
-          throw new DivergenceError(
-            `${config.name}: the loss is ${lossValue} at epoch ${epoch}, step ${step}; stopped. ` +
-              (state.epoch > 0 ? `The last good checkpoint (end of epoch ${state.epoch}) is kept in ${join(outDir, 'checkpoint')}.` : 'No epoch had finished, so there is no checkpoint.'),
-          );
+      try {
+        for (const batch of batches(data.train, { batchSize: config.batchSize, rng, augment: config.data.augment })) {
+          step++;
+          const [lossValue, batchCorrect] = trainStep(model, batch, modelVariables, weightVariables, optimizer, weightsOptimizer, (labels, logits) => {
+            if (!learnable) return fixedLoss(labels, logits);
+            const { w1, w2 } = learnable.weights();
+            return lossFromConfig(lossConfig.name, { ...lossConfig.options, w1, w2 })(labels, logits);
+          });
+          if (!Number.isFinite(lossValue)) {
+            throw new DivergenceError(
+              `${config.name}: the loss is ${lossValue} at epoch ${epoch}, step ${step}; stopped. ` +
+                (state.epoch > 0 ? `The last good checkpoint (end of epoch ${state.epoch}) is kept in ${join(outDir, 'checkpoint')}.` : 'No epoch had finished, so there is no checkpoint.'),
+            );
+          }
+          lossSum += lossValue * batch.size;
+          correct += batchCorrect;
+          seen += batch.size;
+          progress?.update(seen, `loss ${(lossSum / seen).toFixed(4)} acc ${(correct / seen).toFixed(4)}`);
+          if (step % config.logEvery === 0) await metrics.append({ type: 'step', epoch, step, loss: lossValue, accuracy: batchCorrect / batch.size, learningRate: state.learningRate });
         }
-        lossSum += lossValue * batch.size;
-        correct += batchCorrect;
-        seen += batch.size;
-        progress?.update(seen, `loss ${(lossSum / seen).toFixed(4)} acc ${(correct / seen).toFixed(4)}`);
-        if (step % config.logEvery === 0) await metrics.append({ type: 'step', epoch, step, loss: lossValue, accuracy: batchCorrect / batch.size, learningRate: state.learningRate });
+      } finally {
+        // Also on a divergence, so that a terminal gets its cursor back.
+        progress?.stop();
       }
-      progress?.stop();
       const trainSeconds = (performance.now() - started) / 1000;
 
       const validation = data.validation.count > 0 ? evaluate(model, data.validation, config.evalBatchSize) : undefined;
