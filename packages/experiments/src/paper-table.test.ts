@@ -66,5 +66,7 @@ describe('the paper table from run directories', () => {
     const runs = join(mkdtempSync(join(tmpdir(), 'mixent-table-')), 'runs');
     await fakeRun(join(runs, 'vgg5-ce', 'seed-0'), 'vgg5-ce', 0, 10);
     await expect(readRunRecords(runs)).rejects.toThrow(`${join(runs, 'spinalvgg-ce')}: no runs of row spinalvgg-ce; train it first (nx run experiments:train-spinalvgg-ce)`);
+    mkdirSync(join(runs, 'spinalvgg-ce'));
+    await expect(readRunRecords(runs)).rejects.toThrow(`${join(runs, 'spinalvgg-ce')}: no seed-<s> folders; train the row first`);
   });
 });

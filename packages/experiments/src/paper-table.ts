@@ -51,8 +51,14 @@ export async function trainRow(row: string, profile: ProfileName, options: Train
   }
 }
 
-/** Reads the run of one row and seed back as the reporting package's RunRecord. */
-export async function readRunRecord(dir: string): Promise<RunRecord> {
+/** The files train() leaves in a run directory that the table needs. */
+interface RunFiles {
+  config: TrainConfig;
+  summary: TrainSummary;
+  predictions: RunPredictions;
+}
+
+async function readRunFiles(dir: string): Promise<RunFiles> {
   const read = async <T>(file: string): Promise<T> => {
     try {
       return JSON.parse(await readFile(join(dir, file), 'utf8')) as T;
@@ -61,6 +67,10 @@ export async function readRunRecord(dir: string): Promise<RunRecord> {
     }
   };
   const [config, summary, predictions] = await Promise.all([read<TrainConfig>('config.json'), read<TrainSummary>('summary.json'), read<RunPredictions>('predictions.json')]);
+  return { config, summary, predictions };
+}
+
+function runRecordOf({ config, summary, predictions }: RunFiles): RunRecord {
   return {
     row: config.name,
     model: modelDisplayName(config),
@@ -76,16 +86,27 @@ export async function readRunRecord(dir: string): Promise<RunRecord> {
   };
 }
 
-/** Every run under `runsDir/<row>/seed-<s>/`, in the table's row order, then by seed. */
-export async function readRunRecords(runsDir: string, rows: readonly string[] = PAPER_TABLE_ROWS): Promise<RunRecord[]> {
-  const records: RunRecord[] = [];
+/** Reads the run of one row and seed back as the reporting package's RunRecord. */
+export async function readRunRecord(dir: string): Promise<RunRecord> {
+  return runRecordOf(await readRunFiles(dir));
+}
+
+/** The files of every run under `runsDir/<row>/seed-<s>/`, in the table's row order, then by seed. */
+async function readRunsOfRows(runsDir: string, rows: readonly string[]): Promise<RunFiles[]> {
+  const runs: RunFiles[] = [];
   for (const row of rows) {
     const rowDir = join(runsDir, row);
     if (!(await pathExists(rowDir))) throw new Error(`${rowDir}: no runs of row ${row}; train it first (nx run experiments:train-${row})`);
     const seeds = (await readdir(rowDir)).filter((name) => /^seed-\d+$/.test(name)).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
-    for (const seed of seeds) records.push(await readRunRecord(join(rowDir, seed)));
+    if (seeds.length === 0) throw new Error(`${rowDir}: no seed-<s> folders; train the row first (nx run experiments:train-${row})`);
+    for (const seed of seeds) runs.push(await readRunFiles(join(rowDir, seed)));
   }
-  return records;
+  return runs;
+}
+
+/** Every run under `runsDir/<row>/seed-<s>/`, in the table's row order, then by seed. */
+export async function readRunRecords(runsDir: string, rows: readonly string[] = PAPER_TABLE_ROWS): Promise<RunRecord[]> {
+  return (await readRunsOfRows(runsDir, rows)).map(runRecordOf);
 }
 
 /** One line that says what was run, for the table's title: reduced runs must say so. */
@@ -103,12 +124,10 @@ export function describeConfiguration(profile: ProfileName, config: TrainConfig,
  * SVG figures into `outDir`, and returns the table and its Markdown.
  */
 export async function buildAndWritePaperTable(profile: ProfileName, runsDir: string, outDir: string): Promise<{ table: PaperTable; markdown: string }> {
-  const runs = await readRunRecords(runsDir);
-  const first = join(runsDir, PAPER_TABLE_ROWS[0], 'seed-0');
-  const [config, summary] = await Promise.all([
-    readFile(join(first, 'config.json'), 'utf8').then((t) => JSON.parse(t) as TrainConfig),
-    readFile(join(first, 'summary.json'), 'utf8').then((t) => JSON.parse(t) as TrainSummary),
-  ]);
+  const files = await readRunsOfRows(runsDir, PAPER_TABLE_ROWS);
+  const runs = files.map(runRecordOf);
+  // The table's title describes the runs by the first: every row shares its profile and data.
+  const { config, summary } = files[0] as RunFiles;
   const seeds = new Set(runs.map((r) => r.seed)).size;
   const table = buildPaperTable(runs, { configuration: describeConfiguration(profile, config, seeds, summary.counts, summary.backend) });
   const classNames = Array.from({ length: config.model.numClasses }, (_, i) => LETTERS[i] ?? `output ${i}`);
