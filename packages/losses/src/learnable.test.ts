@@ -24,15 +24,15 @@ function task(seed: number): { x: tf.Tensor2D; labels: tf.Tensor1D; kernel: tf.V
 }
 
 describe('createLearnableWeights', () => {
-  it('starts at the initial weights and keeps w1·w2 fixed within the ratio bound', () => {
+  it('starts at the initial weights and keeps w1·w2 fixed within the ratio bound', async () => {
     const learnable = createLearnableWeights(MIN_ENT_PRESET);
     disposables.push(learnable);
-    const start = learnable.read();
+    const start = await learnable.read();
     expectClose(start.w1, MIN_ENT_PRESET.w1, 1e-6, 0, 'w1');
     expectClose(start.w2, MIN_ENT_PRESET.w2, 1e-6, 0, 'w2');
     for (const theta of [-1e3, -5, 0, 0.7, 40, 1e6]) {
       learnable.variables[0]!.assign(tf.scalar(theta));
-      const { w1, w2 } = learnable.read();
+      const { w1, w2 } = await learnable.read();
       expectClose(w1 * w2, learnable.scale ** 2, 1e-5, 0, `w1·w2 at θ = ${theta}`);
       expect(w1 / w2).toBeGreaterThanOrEqual(0.01 * (1 - 1e-5));
       expect(w1 / w2).toBeLessThanOrEqual(100 * (1 + 1e-5));
@@ -42,7 +42,7 @@ describe('createLearnableWeights', () => {
   it.each([
     ['MIN-ENT', minEntropyLoss, MIN_ENT_PRESET],
     ['MIX-ENT', mixEntropyLoss, MIX_ENT_PRESET],
-  ] as const)('%s: Adam on the weights for 600 steps keeps both bounded away from zero and finite', (_name, loss, preset) => {
+  ] as const)('%s: Adam on the weights for 600 steps keeps both bounded away from zero and finite', async (_name, loss, preset) => {
     const { x, labels, kernel } = task(11);
     const learnable = createLearnableWeights(preset);
     disposables.push(learnable);
@@ -63,7 +63,7 @@ describe('createLearnableWeights', () => {
       if (step === 1) tensorsAfterFirstStep = tf.memory().numTensors;
       if (step % 50 === 0) {
         expect(tf.memory().numTensors).toBe(tensorsAfterFirstStep);
-        const { w1, w2 } = learnable.read();
+        const { w1, w2 } = await learnable.read();
         expect(Number.isFinite(w1) && Number.isFinite(w2)).toBe(true);
         expect(Math.min(w1, w2)).toBeGreaterThan(floor * (1 - 1e-4));
       }
@@ -91,7 +91,7 @@ describe('createLearnableWeights', () => {
   it.each([
     ['MIN-ENT', minEntropyLoss, MIN_ENT_PRESET, (y: tf.Tensor, z: tf.Tensor, p: PaperSettings) => entropy(z, { base: p.b2, eps: p.eps })],
     ['MIX-ENT', mixEntropyLoss, MIX_ENT_PRESET, (y: tf.Tensor, z: tf.Tensor, p: PaperSettings) => swappedCrossEntropy(y, z, { base: p.b2, eps: p.eps })],
-  ] as const)('%s: on fixed logits the weights settle where both terms contribute equally', (_name, loss, preset, regularizer) => {
+  ] as const)('%s: on fixed logits the weights settle where both terms contribute equally', async (_name, loss, preset, regularizer) => {
     const logits = tf.randomNormal([64, 10], 0, 2, 'float32', 21);
     const labels = tf.randomUniform([64], 0, 10, 'int32', 22);
     disposables.push(logits, labels);
@@ -105,13 +105,13 @@ describe('createLearnableWeights', () => {
         optimizer.minimize(() => loss(labels, logits, { ...preset, ...learnable.weights() }), false, [...learnable.variables]);
       });
     }
-    const { w1, w2 } = learnable.read();
+    const { w1, w2 } = await learnable.read();
     expectClose(w1 * ce, w2 * reg, 1e-2, 0, 'w1·CE vs w2·R');
     expectClose(w1, learnable.scale * Math.sqrt(reg / ce), 1e-2, 0, 'w1 = c·√(R/CE)');
     optimizer.dispose();
   });
 
-  it('a regularizer below zero pins the weights at the ratio bound, not at zero', () => {
+  it('a regularizer below zero pins the weights at the ratio bound, not at zero', async () => {
     // Confident predictions: H_eps(p) = −ln(1 + eps) < 0 while CE > 0 (wrong classes), so
     // descent pushes w1 down and w2 up for as long as it can.
     const logits = tf.tensor2d([[60, 0, 0], [0, 60, 0]]);
@@ -127,7 +127,7 @@ describe('createLearnableWeights', () => {
         optimizer.minimize(() => minEntropyLoss(labels, logits, learnable.weights()), false, [...learnable.variables]);
       });
     }
-    const { w1, w2 } = learnable.read();
+    const { w1, w2 } = await learnable.read();
     expect(w1).toBeGreaterThanOrEqual((1 / 5) * (1 - 1e-3));
     expect(w1).toBeLessThan(0.25);
     expect(w2).toBeLessThanOrEqual(5 * (1 + 1e-3));

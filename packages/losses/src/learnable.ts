@@ -20,7 +20,7 @@ export interface LearnableWeights {
    */
   weights(): { w1: tf.Scalar; w2: tf.Scalar };
   /** The current effective weights as numbers, for logging and checkpoints. */
-  read(): { w1: number; w2: number };
+  read(): Promise<{ w1: number; w2: number }>;
   /** Frees the variable. */
   dispose(): void;
 }
@@ -74,9 +74,9 @@ export function createLearnableWeights(
     variables: Object.freeze([theta]),
     scale,
     weights,
-    read: () => {
+    read: async () => {
       const { w1, w2 } = weights();
-      const values = { w1: w1.dataSync()[0] as number, w2: w2.dataSync()[0] as number };
+      const values = { w1: (await w1.data())[0] as number, w2: (await w2.data())[0] as number };
       tf.dispose([w1, w2]);
       return values;
     },

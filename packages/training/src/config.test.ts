@@ -48,6 +48,21 @@ describe('training configs', () => {
     expect(message).toMatch(/ {2}data\.dataset: .*"sample"\|"full"/);
   });
 
+  it('names what a union key takes, or the bad fields of its object form', () => {
+    const withWeights = (learnableWeights: unknown) => mergeConfig(DEFAULT_CONFIG, { loss: { learnableWeights } });
+    expect(() => validateConfig(withWeights(true))).toThrow(
+      /^config is not a valid training config:\n {2}loss\.learnableWeights: expected false, or \{ "learningRate": number > 0, "maxRatio": number > 1 \}$/,
+    );
+    const message = (() => {
+      try {
+        validateConfig(withWeights({ learningRate: 0.001, maxRatio: 0.5, rate: 1 }));
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message?.split('\n').slice(1).sort()).toEqual(['  loss.learnableWeights.maxRatio: Too small: expected number to be >1', '  loss.learnableWeights.rate: unknown key']);
+  });
+
   it('refuses a missing key', () => {
     const { seed: _seed, ...withoutSeed } = DEFAULT_CONFIG;
     expect(() => validateConfig(withoutSeed)).toThrow(/ {2}seed: .*number/);

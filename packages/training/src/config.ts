@@ -22,10 +22,10 @@ const lossSchema = z.strictObject({
   /** Options of that loss (w1, w2, b1, b2, eps, …); checked by the registry before training. */
   options: z.record(z.string(), z.number()),
   /** Learn w1, w2 (MIN-ENT, MIX-ENT) in their own optimizer group, or keep them fixed (false). */
-  learnableWeights: z.union([
-    z.literal(false),
-    z.strictObject({ learningRate: z.number().positive(), maxRatio: z.number().gt(1) }),
-  ]),
+  learnableWeights: z.union(
+    [z.literal(false), z.strictObject({ learningRate: z.number().positive(), maxRatio: z.number().gt(1) })],
+    { error: 'expected false, or { "learningRate": number > 0, "maxRatio": number > 1 }' },
+  ),
 });
 
 const dataSchema = z.strictObject({
@@ -132,12 +132,21 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function validateConfig(config: unknown, source = 'config'): TrainConfig {
   const parsed = trainConfigSchema.safeParse(config);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k].join('.')).join(', ') : issue.path.join('.');
-    const reason = issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message;
-    return `  ${keys || '(root)'}: ${reason}`;
-  });
+  const problems = parsed.error.issues.flatMap((issue) => describeIssue(issue, []));
   throw new ConfigError(`${source} is not a valid training config:\n${problems.join('\n')}`);
+}
+
+/** One line per bad key of a zod issue; `at` is the path of the union it was found in. */
+function describeIssue(issue: z.core.$ZodIssue, at: readonly PropertyKey[]): string[] {
+  const path = [...at, ...issue.path];
+  // A union whose object form was chosen but has bad fields: name those fields, not the union.
+  if (issue.code === 'invalid_union') {
+    const inner = issue.errors.flat().filter((nested) => nested.path.length > 0 || nested.code === 'unrecognized_keys');
+    if (inner.length > 0) return inner.flatMap((nested) => describeIssue(nested, path));
+  }
+  const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...path, k].join('.')).join(', ') : path.join('.');
+  const reason = issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message;
+  return [`  ${keys || '(root)'}: ${reason}`];
 }
 
 /** Resolves defaults, a profile, then overrides (a config file, then flags) into a validated config. */

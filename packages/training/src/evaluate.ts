@@ -13,7 +13,7 @@ export interface Evaluation {
 }
 
 /** Predicts every example of a set in inference mode (no dropout, BatchNorm moving statistics). */
-export function evaluate(model: tfl.LayersModel, set: LetterSet, batchSize: number): Evaluation {
+export async function evaluate(model: tfl.LayersModel, set: LetterSet, batchSize: number): Promise<Evaluation> {
   const predictions = new Int32Array(set.count);
   let correct = 0;
   let offset = 0;
@@ -22,7 +22,8 @@ export function evaluate(model: tfl.LayersModel, set: LetterSet, batchSize: numb
       const { xs } = batchToTensors(batch);
       return tf.argMax(model.predict(xs) as tf.Tensor2D, 1);
     });
-    const values = predicted.dataSync();
+    // Read asynchronously: a synchronous read is not possible on webgpu in Node (it needs OffscreenCanvas).
+    const values = await predicted.data();
     predicted.dispose();
     for (let k = 0; k < batch.size; k++) {
       predictions[offset + k] = values[k] as number;

@@ -8,6 +8,7 @@
 export { BACKEND_NAMES, BackendUnavailableError, selectBackend, type BackendInfo, type BackendName } from './backends/select.js';
 export { registerWasmKernels, WASM_KERNELS } from './backends/wasm-kernels.js';
 export { initWasmBackend, type WasmBackendInfo, type WasmBackendOptions } from './backends/wasm.js';
+export { describeWebgpuAdapter, initWebgpuBackend, WebgpuUnavailableError, type WebgpuAdapterInfo } from './backends/webgpu.js';
 
 // Configs: the reference recipe as data.
 export {

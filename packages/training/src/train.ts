@@ -231,7 +231,7 @@ export async function train(configInput: TrainConfig, options: TrainOptions): Pr
       try {
         for (const batch of batches(data.train, { batchSize: config.batchSize, rng, augment: config.data.augment })) {
           step++;
-          const [lossValue, batchCorrect] = trainStep(model, batch, modelVariables, weightVariables, optimizer, weightsOptimizer, (labels, logits) => {
+          const [lossValue, batchCorrect] = await trainStep(model, batch, modelVariables, weightVariables, optimizer, weightsOptimizer, (labels, logits) => {
             if (!learnable) return fixedLoss(labels, logits);
             const { w1, w2 } = learnable.weights();
             return lossFromConfig(lossConfig.name, { ...lossConfig.options, w1, w2 })(labels, logits);
@@ -254,8 +254,8 @@ export async function train(configInput: TrainConfig, options: TrainOptions): Pr
       }
       const trainSeconds = (performance.now() - started) / 1000;
 
-      const validation = data.validation.count > 0 ? evaluate(model, data.validation, config.evalBatchSize) : undefined;
-      const test = evaluate(model, data.test, config.evalBatchSize);
+      const validation = data.validation.count > 0 ? await evaluate(model, data.validation, config.evalBatchSize) : undefined;
+      const test = await evaluate(model, data.test, config.evalBatchSize);
       const record: EpochRecord = {
         epoch,
         loss: lossSum / seen,
@@ -263,7 +263,7 @@ export async function train(configInput: TrainConfig, options: TrainOptions): Pr
         valAccuracy: validation?.accuracy ?? Number.NaN,
         testAccuracy: test.accuracy,
         learningRate: state.learningRate,
-        ...(learnable ? { lossWeights: learnable.read() } : {}),
+        ...(learnable ? { lossWeights: await learnable.read() } : {}),
         seconds: (performance.now() - started) / 1000,
       };
       const improved = test.accuracy > state.bestTestAccuracy;
@@ -342,7 +342,7 @@ function lossFromConfig(name: string, options: Record<string, number | tf.Scalar
 }
 
 /** One optimizer step on a batch; returns the loss and the number of correct predictions. */
-function trainStep(
+async function trainStep(
   model: tfl.LayersModel,
   batch: Parameters<typeof batchToTensors>[0],
   modelVariables: tf.Variable[],
@@ -350,7 +350,7 @@ function trainStep(
   optimizer: tf.Optimizer,
   weightsOptimizer: tf.Optimizer | undefined,
   loss: (labels: tf.Tensor, logits: tf.Tensor) => tf.Scalar,
-): [number, number] {
+): Promise<[number, number]> {
   const [lossTensor, correctTensor] = tf.tidy(() => {
     const { xs, ys } = batchToTensors(batch);
     let correct: tf.Scalar | undefined;
@@ -363,7 +363,7 @@ function trainStep(
     weightsOptimizer?.applyGradients(Object.fromEntries(weightVariables.map((v) => [v.name, grads[v.name] as tf.Tensor])));
     return [value, correct as tf.Scalar];
   });
-  const values: [number, number] = [lossTensor.dataSync()[0] as number, correctTensor.dataSync()[0] as number];
+  const values: [number, number] = [(await lossTensor.data())[0] as number, (await correctTensor.data())[0] as number];
   tf.dispose([lossTensor, correctTensor]);
   return values;
 }

@@ -2,8 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { getModel, MODEL_NAMES } from '@mixent/models';
-import type { ModelOptions } from '@mixent/models';
+import type { ModelName, ModelOptions } from '@mixent/models';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dawnAdapter, WEBGPU_REQUIRED } from './__fixtures__/dawn.js';
+import { selectBackend } from './backends/select.js';
 import { initWasmBackend } from './backends/wasm.js';
 
 // One training step of each model on the wasm backend, with the gradient kernels of ./backends registered:
@@ -89,40 +91,63 @@ describe('training VGG-5 and Spinal-VGG on the wasm backend', () => {
   });
 
   it.each(MODEL_NAMES)('%s: wasm and cpu give the same gradients for a whole step', async (name) => {
-    // Dropout 0 makes the step deterministic; the same seed gives the same weights on both backends.
-    const options: ModelOptions = { widthMultiplier: 0.125, seed: 3, dropout: 0 };
-    const gradients = async (backend: string) => {
-      await tf.setBackend(backend);
-      const model = getModel(name, options);
-      const { x, y } = fixedBatch(4);
-      const { grads, value } = tf.variableGrads(() => lossOf(model, x, y), trainableVariables(model));
-      // Keyed by the weights' names (e.g. block1_conv1/kernel), which do not depend on what was built before.
-      const result = new Map(
-        model.trainableWeights.map((w) => [w.originalName, grads[(w.read() as tf.Variable).name]?.dataSync()])
-      );
-      tf.dispose([x, y, value, ...Object.values(grads)]);
-      model.dispose();
-      return result;
-    };
-    const cpu = await gradients('cpu');
-    const wasm = await gradients('wasm');
-    expect([...wasm.keys()]).toEqual([...cpu.keys()]);
-    // Errors are measured against the largest gradient of the same layer: a bias followed by BatchNorm has a
-    // gradient of exactly 0 in theory (BatchNorm removes any per-channel shift), so its values are rounding noise.
-    const layerScale = new Map<string, number>();
-    for (const [variable, values] of cpu) {
-      const layer = variable.split('/')[0] ?? '';
-      layerScale.set(layer, Math.max(layerScale.get(layer) ?? 0, maxAbs(values ?? [])));
+    expectSameGradients(await stepGradients(name, 'cpu'), await stepGradients(name, 'wasm'));
+  });
+
+  it.each(MODEL_NAMES)('%s: webgpu gives the gradients of wasm where a WebGPU adapter exists, a clear error where none does', async (name) => {
+    const adapter = await dawnAdapter();
+    if (WEBGPU_REQUIRED) expect(adapter, 'MIXENT_REQUIRE_WEBGPU=1 but Dawn finds no adapter').toBeDefined();
+    if (!adapter) {
+      await expect(selectBackend('webgpu')).rejects.toThrow(/WebGPU found no adapter: .*lavapipe/);
+      return;
     }
-    for (const [variable, expected] of cpu) {
-      const actual = wasm.get(variable);
-      expect(expected, variable).toBeDefined();
-      expect(actual?.length, variable).toBe(expected?.length);
-      let diff = 0;
-      expected?.forEach((v, i) => {
-        diff = Math.max(diff, Math.abs((actual?.[i] ?? Number.NaN) - v));
-      });
-      expect(diff / (layerScale.get(variable.split('/')[0] ?? '') ?? 0), variable).toBeLessThan(1e-3);
-    }
+    const wasm = await stepGradients(name, 'wasm');
+    expect((await selectBackend('webgpu')).name).toBe('webgpu');
+    expectSameGradients(wasm, await stepGradients(name, 'webgpu'));
+    await tf.setBackend('wasm');
   });
 });
+
+/**
+ * The gradients of one training step of `name` on `backend`, keyed by the weights' names (e.g. block1_conv1/kernel),
+ * which do not depend on what was built before. Dropout 0 makes the step deterministic; the same seed gives the
+ * same weights on every backend.
+ */
+async function stepGradients(name: ModelName, backend: string): Promise<Map<string, Float32Array | Int32Array | Uint8Array | undefined>> {
+  const options: ModelOptions = { widthMultiplier: 0.125, seed: 3, dropout: 0 };
+  if (tf.getBackend() !== backend) await tf.setBackend(backend);
+  const model = getModel(name, options);
+  const { x, y } = fixedBatch(4);
+  const { grads, value } = tf.variableGrads(() => lossOf(model, x, y), trainableVariables(model));
+  // Read asynchronously: webgpu in Node has no synchronous read.
+  const result = new Map<string, Float32Array | Int32Array | Uint8Array | undefined>();
+  for (const w of model.trainableWeights) result.set(w.originalName, await grads[(w.read() as tf.Variable).name]?.data());
+  tf.dispose([x, y, value, ...Object.values(grads)]);
+  model.dispose();
+  return result;
+}
+
+/**
+ * Compares two backends' gradients. Errors are measured against the largest gradient of the same layer: a bias
+ * followed by BatchNorm has a gradient of exactly 0 in theory (BatchNorm removes any per-channel shift), so its
+ * values are rounding noise.
+ */
+function expectSameGradients(
+  expected: Map<string, ArrayLike<number> | undefined>,
+  actual: Map<string, ArrayLike<number> | undefined>
+): void {
+  expect([...actual.keys()]).toEqual([...expected.keys()]);
+  const layerScale = new Map<string, number>();
+  for (const [variable, values] of expected) {
+    const layer = variable.split('/')[0] ?? '';
+    layerScale.set(layer, Math.max(layerScale.get(layer) ?? 0, maxAbs(values ?? [])));
+  }
+  for (const [variable, want] of expected) {
+    const got = actual.get(variable);
+    expect(want, variable).toBeDefined();
+    expect(got?.length, variable).toBe(want?.length);
+    let diff = 0;
+    for (let i = 0; i < (want?.length ?? 0); i++) diff = Math.max(diff, Math.abs((got?.[i] ?? Number.NaN) - (want?.[i] ?? 0)));
+    expect(diff / (layerScale.get(variable.split('/')[0] ?? '') ?? 0), variable).toBeLessThan(1e-3);
+  }
+}

@@ -1,6 +1,7 @@
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
+import { importOptional, packageVersion } from './optional.js';
 import { initWasmBackend } from './wasm.js';
+import { WebgpuUnavailableError, initWebgpuBackend } from './webgpu.js';
 
 /**
  * The one place that knows which TensorFlow.js backends exist and how to start them. The rest of
@@ -28,34 +29,8 @@ export class BackendUnavailableError extends Error {
   override readonly name = 'BackendUnavailableError';
 }
 
-type Starter = () => Promise<BackendInfo>;
-
-const require = createRequire(import.meta.url);
-
-/** Whether a package is installed where this module can see it (Node's resolver, whatever loads us). */
-function isInstalled(name: string): boolean {
-  try {
-    require.resolve(name);
-    return true;
-  } catch (error) {
-    // An ESM-only package without a require export is installed all the same.
-    return (error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND';
-  }
-}
-
-/** Imports an optional package, by a name TypeScript does not resolve at build time; undefined when absent. */
-async function importOptional(name: string): Promise<Record<string, unknown> | undefined> {
-  if (!isInstalled(name)) return undefined;
-  return (await import(name)) as Record<string, unknown>;
-}
-
-function packageVersion(name: string): string {
-  try {
-    return (require(`${name}/package.json`) as { version: string }).version;
-  } catch {
-    return 'unknown version';
-  }
-}
+/** Starts one backend; `auto` is true when selectBackend is trying each in turn rather than obeying a name. */
+type Starter = (auto: boolean) => Promise<BackendInfo>;
 
 const STARTERS: Readonly<Record<BackendName, Starter>> = Object.freeze({
   async tensorflow() {
@@ -85,34 +60,20 @@ const STARTERS: Readonly<Record<BackendName, Starter>> = Object.freeze({
         'Install one (npm install @tensorflow/tfjs-node-gpu: CUDA 11.2 and cuDNN 8.1, and its install script downloads libtensorflow from Google storage), or use --backend wasm'
     );
   },
-  async webgpu() {
-    // In browsers navigator.gpu exists; in Node the Dawn bindings of the `webgpu` package provide it.
-    const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
-    if (!nav?.gpu) {
-      const dawn = await importOptional('webgpu');
-      if (!dawn) {
-        throw new BackendUnavailableError(
-          "backend 'webgpu' is not available: no navigator.gpu here and the `webgpu` package (Dawn for Node) is not installed; npm install webgpu, or use --backend wasm"
-        );
-      }
-      Object.assign(globalThis, dawn.globals as object);
-      Object.defineProperty(globalThis, 'navigator', {
-        value: { ...nav, gpu: (dawn.create as (flags: string[]) => unknown)([]) },
-        configurable: true,
-      });
+  async webgpu(auto) {
+    // auto skips a software adapter (lavapipe, SwiftShader): wasm trains ~100x faster on the same CPU.
+    try {
+      const adapter = await initWebgpuBackend({ allowSoftware: !auto });
+      return {
+        name: 'webgpu',
+        package: '@tensorflow/tfjs-backend-webgpu',
+        version: packageVersion('@tensorflow/tfjs-backend-webgpu'),
+        description: `webgpu (${adapter.description}${adapter.software ? ', software: slow' : ''})`,
+      };
+    } catch (error) {
+      if (!(error instanceof WebgpuUnavailableError)) throw error;
+      throw new BackendUnavailableError(`backend 'webgpu' is not available: ${error.message}; or use --backend wasm`);
     }
-    await import('@tensorflow/tfjs-backend-webgpu');
-    if (!(await tf.setBackend('webgpu').catch(() => false))) {
-      throw new BackendUnavailableError(
-        "backend 'webgpu' is not available: no WebGPU adapter was found (a GPU with Vulkan drivers, or a software Vulkan driver such as Mesa's lavapipe, is needed)"
-      );
-    }
-    return {
-      name: 'webgpu',
-      package: '@tensorflow/tfjs-backend-webgpu',
-      version: packageVersion('@tensorflow/tfjs-backend-webgpu'),
-      description: 'webgpu',
-    };
   },
   async wasm() {
     const info = await initWasmBackend();
@@ -141,8 +102,8 @@ const STARTERS: Readonly<Record<BackendName, Starter>> = Object.freeze({
 /**
  * Starts a backend and makes it tfjs' active one. `preference` (else MIXENT_BACKEND, else
  * 'auto') names one of BACKEND_NAMES, or 'auto' for the first that works in the order
- * tensorflow, webgpu, wasm, cpu. A named backend that cannot run is a BackendUnavailableError
- * saying how to install it.
+ * tensorflow, webgpu (a hardware adapter only), wasm, cpu. A named backend that cannot run is a
+ * BackendUnavailableError saying how to install it; a named webgpu runs on a software adapter too.
  */
 export async function selectBackend(preference: string | undefined = process.env.MIXENT_BACKEND): Promise<BackendInfo> {
   const choice = preference || 'auto';
@@ -152,11 +113,11 @@ export async function selectBackend(preference: string | undefined = process.env
         `unknown backend '${choice}': choose one of ${BACKEND_NAMES.join(', ')} or auto`
       );
     }
-    return STARTERS[choice as BackendName]();
+    return STARTERS[choice as BackendName](false);
   }
   for (const name of BACKEND_NAMES) {
     try {
-      return await STARTERS[name]();
+      return await STARTERS[name](true);
     } catch (error) {
       if (!(error instanceof BackendUnavailableError)) throw error;
     }
