@@ -152,6 +152,19 @@ describe('train', () => {
     );
   }, 120_000);
 
+  it('without a validation split, leaves valAccuracy out and selects the last epoch', async () => {
+    const dir = runDir();
+    const summary = await train(tinyConfig({ epochs: 2, data: { trainLimit: 400, validationFraction: 0 } }), { outDir: dir, ...quiet });
+    expect(summary.epochs.map((e) => 'valAccuracy' in e)).toEqual([false, false]);
+    expect(summary.valSelectedEpoch).toBe(2);
+    expect(summary.valSelectedTestAccuracy).toBe(summary.epochs[1]!.testAccuracy);
+    const written = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as TrainSummary;
+    expect(written.epochs.map((e) => 'valAccuracy' in e)).toEqual([false, false]);
+    // The selected epoch's predictions, consistent with its accuracy.
+    const { labels, valSelectedEpoch } = JSON.parse(readFileSync(join(dir, 'predictions.json'), 'utf8')) as RunPredictions;
+    expect(valSelectedEpoch.filter((p, i) => p === labels[i]).length / labels.length).toBe(summary.valSelectedTestAccuracy);
+  }, 60_000);
+
   it('stops with a clear message when the loss is not finite', async () => {
     const dir = runDir();
     const before = tf.memory().numTensors;

@@ -52,8 +52,8 @@ export interface EpochRecord {
   loss: number;
   /** Running accuracy on the (augmented) training batches, dropout on. */
   trainAccuracy: number;
-  /** Accuracy on the held-out validation split (NaN when there is none). */
-  valAccuracy: number;
+  /** Accuracy on the held-out validation split; absent when there is none (validationFraction 0). */
+  valAccuracy?: number;
   testAccuracy: number;
   /** The learning rate used during this epoch. */
   learningRate: number;
@@ -260,21 +260,22 @@ export async function train(configInput: TrainConfig, options: TrainOptions): Pr
         epoch,
         loss: lossSum / seen,
         trainAccuracy: correct / seen,
-        valAccuracy: validation?.accuracy ?? Number.NaN,
+        ...(validation ? { valAccuracy: validation.accuracy } : {}),
         testAccuracy: test.accuracy,
         learningRate: state.learningRate,
         ...(learnable ? { lossWeights: await learnable.read() } : {}),
         seconds: (performance.now() - started) / 1000,
       };
       const improved = test.accuracy > state.bestTestAccuracy;
-      const valImproved = validation !== undefined && validation.accuracy > state.bestValAccuracy;
+      // Without a validation split the honest selection is the last epoch: each epoch replaces the one before.
+      const valImproved = validation === undefined || validation.accuracy > state.bestValAccuracy;
       state = {
         ...state,
         epoch,
         learningRate: nextLearningRate(config.schedule, learningRate, state.learningRate, improved, rng),
         ...(improved ? { bestTestAccuracy: test.accuracy, bestEpoch: epoch, bestPredictions: Array.from(test.predictions) } : {}),
         ...(valImproved
-          ? { bestValAccuracy: validation.accuracy, valSelectedEpoch: epoch, valSelectedTestAccuracy: test.accuracy, valSelectedPredictions: Array.from(test.predictions) }
+          ? { bestValAccuracy: validation?.accuracy ?? -1, valSelectedEpoch: epoch, valSelectedTestAccuracy: test.accuracy, valSelectedPredictions: Array.from(test.predictions) }
           : {}),
         history: [...state.history, record],
         trainSeconds: state.trainSeconds + trainSeconds,
@@ -286,7 +287,7 @@ export async function train(configInput: TrainConfig, options: TrainOptions): Pr
       await metrics.append({ type: 'epoch', ...record });
       log(
         `${config.name} epoch ${epoch}/${config.epochs}: loss ${record.loss.toFixed(4)}, train ${pct(record.trainAccuracy)}, ` +
-          `${validation ? `val ${pct(record.valAccuracy)}, ` : ''}test ${pct(record.testAccuracy)}${improved ? ' (best)' : ''}, ${(seen / trainSeconds).toFixed(1)} img/s`,
+          `${record.valAccuracy !== undefined ? `val ${pct(record.valAccuracy)}, ` : ''}test ${pct(record.testAccuracy)}${improved ? ' (best)' : ''}, ${(seen / trainSeconds).toFixed(1)} img/s`,
       );
       const tensors = await collectTensors(model, optimizer, learnable, weightsOptimizer);
       try {
@@ -313,9 +314,8 @@ export async function train(configInput: TrainConfig, options: TrainOptions): Pr
     seed: config.seed,
     testAccuracy: state.bestTestAccuracy,
     bestEpoch: state.bestEpoch,
-    // Without a validation split, the honest selection is the last epoch.
-    valSelectedTestAccuracy: data.validation.count > 0 ? state.valSelectedTestAccuracy : (state.history.at(-1)?.testAccuracy ?? Number.NaN),
-    valSelectedEpoch: data.validation.count > 0 ? state.valSelectedEpoch : state.epoch,
+    valSelectedTestAccuracy: state.valSelectedTestAccuracy,
+    valSelectedEpoch: state.valSelectedEpoch,
     epochs: state.history,
     imagesPerSecond: state.trainImages / state.trainSeconds,
     counts: environment.counts,
@@ -329,7 +329,7 @@ export async function train(configInput: TrainConfig, options: TrainOptions): Pr
   const predictions: RunPredictions = {
     labels: testLabels,
     bestEpoch: state.bestPredictions,
-    valSelectedEpoch: data.validation.count > 0 ? state.valSelectedPredictions : state.bestPredictions,
+    valSelectedEpoch: state.valSelectedPredictions,
   };
   await writeFileAtomic(join(outDir, 'predictions.json'), JSON.stringify(predictions));
   await writeFileAtomic(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
