@@ -1,7 +1,7 @@
 /**
  * Training and inference images/s of VGG-5 (width ×1, batch 100) on every backend available
  * here, the median of STEPS steps after warm-up, and a per-kernel profile of one wasm training
- * step. PyTorch on CPU (tools/bench-pytorch.py) runs the same model and batch when
+ * step; the same on wasm at the sample profile's width. PyTorch on CPU (tools/bench-pytorch.py) runs the same model and batch when
  * `python3 -c "import torch"` works, so the tfjs / PyTorch ratio comes from one run on one
  * machine. Writes bench/train.json.
  *
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropy } from '@mixent/losses';
 import { vgg5 } from '@mixent/models';
-import { BACKEND_NAMES, type BackendName, selectBackend } from '@mixent/training';
+import { BACKEND_NAMES, type BackendName, PROFILES, selectBackend } from '@mixent/training';
 
 const BATCH = 100;
 const STEPS = Number(process.env.MIXENT_BENCH_STEPS ?? 10);
@@ -22,12 +22,12 @@ const WARMUP = 2;
 const root = join(import.meta.dirname, '..', '..', '..');
 
 /** Median seconds of `steps` calls after `warmup` calls. */
-function medianSeconds(fn: () => void, steps: number, warmup = WARMUP): number {
-  for (let i = 0; i < warmup; i++) fn();
+async function medianSeconds(fn: () => Promise<void>, steps: number, warmup = WARMUP): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < steps; i++) {
     const start = performance.now();
-    fn();
+    await fn();
     times.push((performance.now() - start) / 1000);
     process.stderr.write('.');
   }
@@ -43,47 +43,59 @@ interface BackendResult {
   note?: string;
 }
 
-async function measure(name: BackendName): Promise<BackendResult> {
+async function measure(name: BackendName, widthMultiplier = 1): Promise<BackendResult> {
   let description: string;
+  let software: boolean;
   try {
-    description = (await selectBackend(name)).description;
+    ({ description, software = false } = await selectBackend(name));
   } catch (error) {
     return { available: false, note: (error as Error).message };
   }
-  const model = vgg5({ seed: 0 });
+  const model = vgg5({ seed: 0, widthMultiplier });
   const xs = tf.randomNormal([BATCH, 28, 28, 1], 0, 1, 'float32', 1);
   const ys = tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 26), 'int32');
   const optimizer = tf.train.adam(0.005);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const trainStep = () =>
-    tf.tidy(() => {
+  // Each step ends by reading its result back, asynchronously: webgpu in Node has no synchronous read.
+  const trainStep = async () => {
+    const value = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => crossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor), variables);
       optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
-      value.dataSync();
+      return value;
     });
-  const inferStep = () => tf.tidy(() => void (model.predict(xs) as tf.Tensor).dataSync());
+    await value.data();
+    value.dispose();
+  };
+  const inferStep = async () => {
+    const logits = tf.tidy(() => model.predict(xs) as tf.Tensor);
+    await logits.data();
+    logits.dispose();
+  };
   const result: BackendResult = { available: true, description };
-  // The pure-JavaScript cpu backend takes minutes per training step (BACKENDS.md: ~135 s for a batch of 8).
-  const inferenceSteps = name === 'cpu' ? 3 : STEPS;
+  // The pure-JavaScript cpu backend takes minutes per training step (BACKENDS.md: ~135 s for a batch of 8), and a
+  // software WebGPU adapter tens of seconds: a few steps are enough to show how far they are from the others.
+  const slow = name === 'cpu' || software;
   process.stderr.write(`${name}: inference `);
-  result.inferenceImagesPerSecond = BATCH / medianSeconds(inferStep, inferenceSteps, 1);
+  result.inferenceImagesPerSecond = BATCH / (await medianSeconds(inferStep, slow ? 3 : STEPS, 1));
   if (name === 'cpu') {
     result.note = 'training not measured: the pure-JavaScript cpu backend takes minutes per step of this size';
   } else {
     process.stderr.write(`${name}: training `);
-    result.trainImagesPerSecond = BATCH / medianSeconds(trainStep, STEPS);
+    result.trainImagesPerSecond = BATCH / (await medianSeconds(trainStep, slow ? 1 : STEPS, slow ? 1 : WARMUP));
+    if (software) result.note = 'a software WebGPU adapter (CPU-emulated): median of 1 training and 3 inference steps';
   }
-  if (name === 'wasm') profile = await profileStep(trainStep);
+  if (name === 'wasm') profiles.set(widthMultiplier, await profileStep(trainStep));
   tf.dispose([xs, ys]);
   optimizer.dispose();
   model.dispose();
   return result;
 }
 
-let profile: { kernel: string; ms: number; share: number }[] = [];
+/** Per-kernel profiles of a wasm training step, by width multiplier. */
+const profiles = new Map<number, { kernel: string; ms: number; share: number }[]>();
 
 /** Where a training step's time goes, by kernel (tf.profile's kernel times, summed per kernel name). */
-async function profileStep(step: () => void): Promise<{ kernel: string; ms: number; share: number }[]> {
+async function profileStep(step: () => Promise<void>): Promise<{ kernel: string; ms: number; share: number }[]> {
   const info = await tf.profile(step);
   const byKernel = new Map<string, number>();
   // Entries named `<op>__op` time a whole op around its kernels: counting them would count twice.
@@ -109,6 +121,10 @@ function pytorch(): Record<string, unknown> {
 
 const backends: Record<string, BackendResult> = {};
 for (const name of BACKEND_NAMES) backends[name] = await measure(name);
+// The width of the sample profile (what `mixent train` runs on CPU by default), where the convolutions shrink
+// with the square of the width and everything else only linearly.
+const sampleWidth = PROFILES.sample.model?.widthMultiplier ?? 1;
+const wasmAtSampleWidth = await measure('wasm', sampleWidth);
 const torch = pytorch();
 const wasm = backends.wasm;
 const ratio = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' ? Number((a / b).toFixed(3)) : null);
@@ -122,7 +138,9 @@ const result = {
     wasmTrainOverPytorch: ratio(wasm?.trainImagesPerSecond, torch.trainImagesPerSecond),
     wasmInferenceOverPytorch: ratio(wasm?.inferenceImagesPerSecond, torch.inferenceImagesPerSecond),
   },
-  wasmTrainingStepProfile: profile,
+  wasmAtSampleWidth: { widthMultiplier: sampleWidth, ...wasmAtSampleWidth },
+  wasmTrainingStepProfile: profiles.get(1),
+  wasmTrainingStepProfileAtSampleWidth: profiles.get(sampleWidth),
 };
 const out = join(import.meta.dirname, 'train.json');
 writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);

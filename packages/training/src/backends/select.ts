@@ -22,6 +22,8 @@ export interface BackendInfo {
   version: string;
   /** One line for people: e.g. "wasm (SIMD, 1 thread)". */
   description: string;
+  /** True when it runs on a software (CPU-emulated) GPU adapter: correct, but slow. */
+  software?: boolean;
 }
 
 /** A backend that was asked for by name but cannot run here; the message says how to get it. */
@@ -61,14 +63,15 @@ const STARTERS: Readonly<Record<BackendName, Starter>> = Object.freeze({
     );
   },
   async webgpu(auto) {
-    // auto skips a software adapter (lavapipe, SwiftShader): wasm trains ~100x faster on the same CPU.
+    // auto skips a software adapter (lavapipe, SwiftShader): wasm trains ~10x faster on the same CPU.
     try {
       const adapter = await initWebgpuBackend({ allowSoftware: !auto });
       return {
         name: 'webgpu',
         package: '@tensorflow/tfjs-backend-webgpu',
         version: packageVersion('@tensorflow/tfjs-backend-webgpu'),
-        description: `webgpu (${adapter.description}${adapter.software ? ', software: slow' : ''})`,
+        description: `webgpu (${adapter.description}${adapter.software ? '; CPU-emulated, slow' : ''})`,
+        software: adapter.software,
       };
     } catch (error) {
       if (!(error instanceof WebgpuUnavailableError)) throw error;

@@ -76,8 +76,8 @@ describe('initWebgpuBackend', () => {
       return;
     }
     const info = await selectBackend('webgpu');
-    expect(info).toMatchObject({ name: 'webgpu', package: '@tensorflow/tfjs-backend-webgpu', version: '4.22.0' });
-    expect(info.description).toBe(`webgpu (${adapter.description}${adapter.software ? ', software: slow' : ''})`);
+    expect(info).toMatchObject({ name: 'webgpu', package: '@tensorflow/tfjs-backend-webgpu', version: '4.22.0', software: adapter.software });
+    expect(info.description).toBe(`webgpu (${adapter.description}${adapter.software ? '; CPU-emulated, slow' : ''})`);
     expect(tf.getBackend()).toBe('webgpu');
     // A small computation, read back asynchronously (webgpu in Node has no synchronous read).
     const product = tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5], [6]]));

@@ -6,8 +6,8 @@ export interface WebgpuAdapterInfo {
   /** Vendor, device and driver in one line, e.g. "nvidia, NVIDIA H100 80GB HBM3 (Vulkan)". */
   readonly description: string;
   /**
-   * A software rasterizer running on the CPU (Mesa's lavapipe/llvmpipe, SwiftShader): correct, but about 100×
-   * slower than the wasm backend for training, so `auto` never picks it.
+   * A software rasterizer running on the CPU (Mesa's lavapipe/llvmpipe, SwiftShader): correct, but about 10×
+   * slower than the wasm backend on the same CPU (measured: BENCHMARKS.md), so `auto` never picks it.
    */
   readonly software: boolean;
 }
