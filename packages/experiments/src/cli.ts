@@ -108,7 +108,9 @@ async function trainRowCommand(argv: readonly string[], io: CliIo): Promise<numb
   if (seeds < 1) throw new Error('--seeds must be at least 1');
   await startBackend(values.backend, profile, io);
   const outDir = values.out ?? join('results', profile, 'runs', values.row);
-  await trainRow(values.row, profile, { seeds, outDir, log: (line) => io.stderr(`${line}\n`) });
+  // Under nx, the task's hash identifies the row's inputs (config, code, options): runs left by other inputs are stale.
+  const inputsHash = process.env.NX_TASK_HASH;
+  await trainRow(values.row, profile, { seeds, outDir, ...(inputsHash ? { inputsHash } : {}), log: (line) => io.stderr(`${line}\n`) });
   io.stdout(`${values.row}: ${seeds} seed${seeds === 1 ? '' : 's'} in ${outDir}\n`);
   return 0;
 }

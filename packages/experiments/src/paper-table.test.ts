@@ -1,10 +1,19 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunPredictions, TrainSummary } from '@mixent/training';
 import { describe, expect, it } from 'vitest';
 import { readTrainConfig } from './configs.js';
-import { PAPER_TABLE_ROWS, buildAndWritePaperTable, describeConfiguration, lossDisplayName, modelDisplayName, readRunRecords } from './paper-table.js';
+import {
+  PAPER_TABLE_ROWS,
+  buildAndWritePaperTable,
+  claimRowFolder,
+  describeConfiguration,
+  lossDisplayName,
+  modelDisplayName,
+  readRunRecords,
+  seedRunStatus,
+} from './paper-table.js';
 
 /** Writes a finished run as train() leaves it, with predictions right on the first `correct` of 20 test images. */
 async function fakeRun(dir: string, row: string, seed: number, correct: number): Promise<void> {
@@ -17,7 +26,7 @@ async function fakeRun(dir: string, row: string, seed: number, correct: number):
     valSelectedTestAccuracy: accuracy,
     bestEpoch: 3,
     epochs: [1, 2, 3].map((epoch) => ({ epoch, loss: 1 / epoch, trainAccuracy: accuracy, valAccuracy: accuracy, testAccuracy: accuracy, learningRate: 0.005, seconds: 1 })),
-    counts: { train: 3000, validation: 1100, test: 20 },
+    counts: { train: 9900, validation: 1100, test: 20 },
     backend: 'wasm',
   };
   const run: RunPredictions = { labels, bestEpoch: predictions, valSelectedEpoch: predictions };
@@ -30,13 +39,13 @@ async function fakeRun(dir: string, row: string, seed: number, correct: number):
 describe('the paper table from run directories', () => {
   it('names models with their width and losses as the paper does', async () => {
     const sample = await readTrainConfig('vgg5-minent', 'sample');
-    expect(modelDisplayName(sample)).toBe('VGG-5 ×0.25');
+    expect(modelDisplayName(sample)).toBe('VGG-5 ×0.125');
     expect(lossDisplayName(sample)).toBe('MIN-ENT');
     const full = await readTrainConfig('spinalvgg-ce', 'full');
     expect(modelDisplayName(full)).toBe('Spinal-VGG');
     expect(lossDisplayName(full)).toBe('cross entropy');
-    expect(describeConfiguration('sample', sample, 3, { train: 3000, validation: 1100, test: 950 }, 'wasm')).toBe(
-      "sample configuration: embedded sample (real EMNIST-Letters test images, 19 classes), 3000 training / 1100 validation / 950 test images, models at width ×0.25 (not the paper's), 3 epochs, 3 seeds per row, wasm backend",
+    expect(describeConfiguration('sample', sample, 3, { train: 9900, validation: 1100, test: 3800 }, 'wasm')).toBe(
+      "sample configuration: embedded sample (real EMNIST-Letters test images, 19 classes), 9900 training / 1100 validation / 3800 test images, models at width ×0.125 (not the paper's), 4 epochs, 3 seeds per row, wasm backend",
     );
   });
 
@@ -47,12 +56,12 @@ describe('the paper table from run directories', () => {
     for (const row of PAPER_TABLE_ROWS) for (const seed of [0, 1]) await fakeRun(join(runs, row, `seed-${seed}`), row, seed, correct[row]![seed]!);
     const records = await readRunRecords(runs);
     expect(records.map((r) => `${r.row}/${r.seed}`)).toEqual(PAPER_TABLE_ROWS.flatMap((row) => [`${row}/0`, `${row}/1`]));
-    expect(records[4]).toMatchObject({ row: 'vgg5-minent', model: 'VGG-5 ×0.25', loss: 'MIN-ENT', seed: 0, testAccuracy: 0.8 });
+    expect(records[4]).toMatchObject({ row: 'vgg5-minent', model: 'VGG-5 ×0.125', loss: 'MIN-ENT', seed: 0, testAccuracy: 0.8 });
 
     const { table, markdown } = await buildAndWritePaperTable('sample', runs, root);
     expect(table.seeds).toEqual([0, 1]);
     expect(markdown).toContain('sample configuration: embedded sample');
-    expect(markdown).toMatch(/\| VGG-5 ×0\.25 \| MIN-ENT \| 95\.933 \| 80\.00 \/ 85\.00 \|/);
+    expect(markdown).toMatch(/\| VGG-5 ×0\.125 \| MIN-ENT \| 95\.933 \| 80\.00 \/ 85\.00 \|/);
     // MIN-ENT is right on 6 more images than the baseline in both seeds and never worse: b = 6, c = 0, p = 2/2^6.
     const minent = table.rows.find((r) => r.row === 'vgg5-minent')!;
     expect(minent.seeds.map((s) => s.vsBaseline?.pValue)).toEqual([0.03125, 0.03125]);
@@ -68,5 +77,41 @@ describe('the paper table from run directories', () => {
     await expect(readRunRecords(runs)).rejects.toThrow(`${join(runs, 'spinalvgg-ce')}: no runs of row spinalvgg-ce; train it first (nx run experiments:train-spinalvgg-ce)`);
     mkdirSync(join(runs, 'spinalvgg-ce'));
     await expect(readRunRecords(runs)).rejects.toThrow(`${join(runs, 'spinalvgg-ce')}: no seed-<s> folders; train the row first`);
+  });
+});
+
+describe('a row folder keeps only runs made with its current inputs', () => {
+  const lines: string[] = [];
+  const log = (line: string) => lines.push(line);
+
+  it('keeps a finished run of the same config, resumes an interrupted one, deletes one of another config', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'mixent-row-')), 'seed-0');
+    const config = await readTrainConfig('vgg5-minent', 'sample', { seed: 0 });
+    expect(await seedRunStatus(dir, config)).toBe('none');
+    await fakeRun(dir, 'vgg5-minent', 0, 10);
+    expect(await seedRunStatus(dir, config)).toBe('finished');
+    rmSync(join(dir, 'summary.json'));
+    writeFileSync(join(dir, 'metrics.jsonl'), '{}\n');
+    expect(await seedRunStatus(dir, config)).toBe('interrupted');
+    // The row's config was edited (a loss weight): the run on disk no longer belongs to it.
+    const edited = { ...config, loss: { ...config.loss, options: { ...config.loss.options, w1: 0.5 } } };
+    expect(await seedRunStatus(dir, edited, log)).toBe('none');
+    expect(existsSync(dir)).toBe(false);
+    expect(lines.pop()).toBe(`${dir}: made with another config (${join(dir, 'config.json')}); training it again`);
+  });
+
+  it('deletes the runs of a row whose inputs hash changed, and keeps them under the same hash', async () => {
+    const row = join(mkdtempSync(join(tmpdir(), 'mixent-row-')), 'vgg5-ce');
+    await claimRowFolder(row, 'hash-a');
+    await fakeRun(join(row, 'seed-0'), 'vgg5-ce', 0, 10);
+    await claimRowFolder(row, 'hash-a', log);
+    expect(existsSync(join(row, 'seed-0', 'summary.json'))).toBe(true);
+    // Outside nx there is no hash: nothing is deleted, and the recorded one stays.
+    await claimRowFolder(row, undefined, log);
+    expect(existsSync(join(row, 'seed-0', 'summary.json'))).toBe(true);
+    await claimRowFolder(row, 'hash-b', log);
+    expect(existsSync(join(row, 'seed-0'))).toBe(false);
+    expect(readFileSync(join(row, 'inputs-hash.txt'), 'utf8')).toBe('hash-b\n');
+    expect(lines.pop()).toBe(`${row}: made with other inputs (hash hash-a, now hash-b); training the row again`);
   });
 });

@@ -1,5 +1,7 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import writeFileAtomic from 'write-file-atomic';
 import { LETTERS, pathExists } from '@mixent/data';
 import { type PaperTable, type RunRecord, buildPaperTable, toMarkdown, writeReport } from '@mixent/reporting';
 import { type ProfileName, type RunPredictions, type TrainConfig, type TrainSummary, train } from '@mixent/training';
@@ -32,23 +34,70 @@ export interface TrainRowOptions {
   seeds: number;
   /** The row's folder: one sub-folder per seed. */
   outDir: string;
+  /**
+   * What identifies the row's inputs beyond its config (nx's task hash: the config, the code the row runs, its
+   * options). Runs in `outDir` made under another are stale and are trained again.
+   */
+  inputsHash?: string;
   log?: (line: string) => void;
 }
 
+/** The file in a row's folder that records the inputs hash its runs were made under. */
+const INPUTS_HASH_FILE = 'inputs-hash.txt';
+
 /**
  * Trains one row of the table for each seed, into `<outDir>/seed-<s>/`. A seed whose run is
- * finished is kept; one that was interrupted is resumed.
+ * finished is kept and one that was interrupted is resumed, unless it was made with other inputs
+ * (another inputs hash, or another config): then it is trained again from the start.
  */
 export async function trainRow(row: string, profile: ProfileName, options: TrainRowOptions): Promise<void> {
+  await claimRowFolder(options.outDir, options.inputsHash, options.log);
   for (let seed = 0; seed < options.seeds; seed++) {
     const config = await readTrainConfig(row, profile, { seed });
     const dir = join(options.outDir, `seed-${seed}`);
-    if (await pathExists(join(dir, 'summary.json'))) {
+    const status = await seedRunStatus(dir, config, options.log);
+    if (status === 'finished') {
       options.log?.(`${row} seed ${seed}: done already (${dir})`);
       continue;
     }
-    await train(config, { outDir: dir, resume: await pathExists(join(dir, 'metrics.jsonl')), ...(options.log ? { log: options.log } : {}) });
+    await train(config, { outDir: dir, resume: status === 'interrupted', ...(options.log ? { log: options.log } : {}) });
   }
+}
+
+/**
+ * Prepares a row's folder for runs made under `inputsHash`: when the folder records another hash, its runs are
+ * stale (nx re-runs a row because its inputs changed, and leaves the old outputs in place) and are deleted.
+ * Without a hash (mixent train-row outside nx), only the per-seed config check of seedRunStatus applies.
+ */
+export async function claimRowFolder(outDir: string, inputsHash: string | undefined, log?: (line: string) => void): Promise<void> {
+  if (inputsHash === undefined) return;
+  const file = join(outDir, INPUTS_HASH_FILE);
+  const recorded = (await pathExists(file)) ? (await readFile(file, 'utf8')).trim() : undefined;
+  if (recorded === inputsHash) return;
+  if (recorded !== undefined) {
+    log?.(`${outDir}: made with other inputs (hash ${recorded}, now ${inputsHash}); training the row again`);
+    await rm(outDir, { recursive: true, force: true });
+  }
+  await mkdir(outDir, { recursive: true });
+  await writeFileAtomic(file, `${inputsHash}\n`);
+}
+
+/**
+ * What is in a seed's run folder for `config`: a finished run, an interrupted one (to resume), or none. A run made
+ * with another config is deleted first (it would be reused or refused otherwise), and reads as none.
+ */
+export async function seedRunStatus(dir: string, config: TrainConfig, log?: (line: string) => void): Promise<'finished' | 'interrupted' | 'none'> {
+  const configFile = join(dir, 'config.json');
+  if (await pathExists(configFile)) {
+    const previous: unknown = JSON.parse(await readFile(configFile, 'utf8'));
+    if (!isDeepStrictEqual(previous, JSON.parse(JSON.stringify(config)))) {
+      log?.(`${dir}: made with another config (${configFile}); training it again`);
+      await rm(dir, { recursive: true, force: true });
+      return 'none';
+    }
+  }
+  if (await pathExists(join(dir, 'summary.json'))) return 'finished';
+  return (await pathExists(join(dir, 'metrics.jsonl'))) ? 'interrupted' : 'none';
 }
 
 /** The files train() leaves in a run directory that the table needs. */

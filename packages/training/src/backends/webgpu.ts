@@ -3,7 +3,7 @@ import { importOptional } from './optional.js';
 
 /** The WebGPU adapter the webgpu backend runs on, as the adapter describes itself. */
 export interface WebgpuAdapterInfo {
-  /** Vendor, device and driver in one line, e.g. "nvidia, NVIDIA H100 80GB HBM3 (Vulkan)". */
+  /** Vendor, device and architecture in one line, e.g. "nvidia, NVIDIA H100 80GB HBM3, hopper". */
   readonly description: string;
   /**
    * A software rasterizer running on the CPU (Mesa's lavapipe/llvmpipe, SwiftShader): correct, but about 10×
