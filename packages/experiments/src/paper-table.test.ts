@@ -102,7 +102,11 @@ describe('a row folder keeps only runs made with its current inputs', () => {
 
   it('deletes the runs of a row whose inputs hash changed, and keeps them under the same hash', async () => {
     const row = join(mkdtempSync(join(tmpdir(), 'mixent-row-')), 'vgg5-ce');
-    await claimRowFolder(row, 'hash-a');
+    // Runs without a recorded hash have unknown inputs.
+    await fakeRun(join(row, 'seed-0'), 'vgg5-ce', 0, 10);
+    await claimRowFolder(row, 'hash-a', log);
+    expect(existsSync(join(row, 'seed-0'))).toBe(false);
+    expect(lines.pop()).toBe(`${row}: made with other inputs (hash not recorded, now hash-a); training the row again`);
     await fakeRun(join(row, 'seed-0'), 'vgg5-ce', 0, 10);
     await claimRowFolder(row, 'hash-a', log);
     expect(existsSync(join(row, 'seed-0', 'summary.json'))).toBe(true);

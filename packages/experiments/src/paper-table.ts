@@ -65,8 +65,8 @@ export async function trainRow(row: string, profile: ProfileName, options: Train
 }
 
 /**
- * Prepares a row's folder for runs made under `inputsHash`: when the folder records another hash, its runs are
- * stale (nx re-runs a row because its inputs changed, and leaves the old outputs in place) and are deleted.
+ * Prepares a row's folder for runs made under `inputsHash`: when the folder records another hash or none, its runs
+ * are stale (nx re-runs a row because its inputs changed, and leaves the old outputs in place) and are deleted.
  * Without a hash (mixent train-row outside nx), only the per-seed config check of seedRunStatus applies.
  */
 export async function claimRowFolder(outDir: string, inputsHash: string | undefined, log?: (line: string) => void): Promise<void> {
@@ -74,8 +74,9 @@ export async function claimRowFolder(outDir: string, inputsHash: string | undefi
   const file = join(outDir, INPUTS_HASH_FILE);
   const recorded = (await pathExists(file)) ? (await readFile(file, 'utf8')).trim() : undefined;
   if (recorded === inputsHash) return;
-  if (recorded !== undefined) {
-    log?.(`${outDir}: made with other inputs (hash ${recorded}, now ${inputsHash}); training the row again`);
+  // Runs without a recorded hash have unknown inputs (an older mixent, or train-row outside nx): stale too.
+  if (await pathExists(outDir)) {
+    log?.(`${outDir}: made with other inputs (hash ${recorded ?? 'not recorded'}, now ${inputsHash}); training the row again`);
     await rm(outDir, { recursive: true, force: true });
   }
   await mkdir(outDir, { recursive: true });
