@@ -36,6 +36,17 @@ describe('describeSignificance', () => {
     expect(text).toContain('- **VGG-5, other**: not tested: the baseline has no run with seed 9.');
   });
 
+  it('says when every seed is significant but not in the same direction', () => {
+    const size = 400;
+    const wrong = Array.from({ length: 20 }, (_, i) => i);
+    // Seed 1: MIN-ENT gets 20 images wrong that the baseline gets right; seed 2 the reverse. p = 2 · 2^-20 each.
+    const runs = [makeRun('vgg5-ce', 1, [], { size }), makeRun('vgg5-ce', 2, wrong, { size }), makeRun('vgg5-minent', 1, wrong, { size }), makeRun('vgg5-minent', 2, [], { size })];
+    expect(describeSignificance(buildPaperTable(runs, { configuration }))).toContain(
+      '- **VGG-5, MINENT**: significant at 5% in both seeds but in opposite directions (1 better, 1 worse; seed 1: p = 1.9e-6; seed 2: p = 1.9e-6), ' +
+        'not consistent across seeds. Mean difference 0.0 images of 400 (0.00 points).',
+    );
+  });
+
   it('names seeds that were not tested', () => {
     const runs = [makeRun('vgg5-ce', 1, [0]), makeRun('vgg5-minent', 1, [0]), makeRun('vgg5-minent', 4, []), makeRun('vgg5-minent', 5, [])];
     expect(describeSignificance(buildPaperTable(runs, { configuration }))).toContain(

@@ -51,8 +51,9 @@ function describeRow(row: TableRow, table: PaperTable, baseline: TableRow, paper
       text = `significantly ${verdict.significantBetter > 0 ? 'better' : 'worse'} at ${alpha} in ${seedCount(n)} (${ps})`;
       break;
     case 'mixed':
+      // Mixed: significant in some seeds only, or in every seed but not in the same direction.
       text =
-        `significant at ${alpha} in ${verdict.significantSeeds} of ${n} seeds only ` +
+        `significant at ${alpha} in ${verdict.significantSeeds === n ? `${seedCount(n)} but in opposite directions` : `${verdict.significantSeeds} of ${n} seeds only`} ` +
         `(${directions(verdict.significantBetter, verdict.significantWorse)}; ${ps}), not consistent across seeds`;
       break;
   }
