@@ -93,3 +93,25 @@ describe('mixent train and mixent eval', () => {
     expect(err).toMatch(/\nmixent: .*\/nonexistent\/model/);
   });
 });
+
+describe('mixent check-backend', () => {
+  it('compares a training step of each model on two backends, and exits 0 when they agree', async () => {
+    const { code, out } = await run('check-backend', '--backend', 'cpu', '--reference', 'wasm', '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as { agree: boolean; tolerance: number; results: { model: string; maxRelativeError: number; candidate: { name: string } }[] };
+    expect(report.agree).toBe(true);
+    expect(report.results.map((r) => [r.model, r.candidate.name])).toEqual([['vgg5', 'cpu'], ['spinal-vgg', 'cpu']]);
+    // Float32 rounding, not zero: the two backends compute the step differently.
+    for (const r of report.results) expect(r.maxRelativeError).toBeGreaterThan(0);
+    for (const r of report.results) expect(r.maxRelativeError).toBeLessThan(report.tolerance);
+    const text = await run('check-backend', '--backend', 'cpu');
+    expect(text.out).toMatch(/^cpu \(pure JavaScript.*\) against wasm \(SIMD.*\n {2}vgg5: largest relative gradient error \d\.\d\de-\d \(\S+\) ok\n {2}spinal-vgg: /);
+    await selectBackend('wasm');
+  }, 60_000);
+
+  it('needs a backend to check', async () => {
+    const { code, err } = await run('check-backend');
+    expect(code).toBe(1);
+    expect(err).toMatch(/check-backend needs --backend <name>/);
+  });
+});

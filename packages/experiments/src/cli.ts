@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CliIo, processIo, readLetterSet } from '@mixent/data';
-import { loadModel } from '@mixent/models';
-import { type ProfileName, evaluate, selectBackend, train } from '@mixent/training';
+import { MODEL_NAMES, loadModel } from '@mixent/models';
+import { type ProfileName, compareTrainingStep, evaluate, selectBackend, train } from '@mixent/training';
 import { readTrainConfig } from './configs.js';
 import { DEFAULT_SEEDS, PAPER_TABLE_ROWS, buildAndWritePaperTable, trainRow } from './paper-table.js';
 
@@ -11,6 +11,7 @@ const USAGE = `usage: mixent <command>
   eval --model <dir> --images <idx> --labels <idx> [--json] [--backend B]
   train-row --row <name> [--profile sample|full] [--seeds N] [--backend B] [--out dir]
   paper-table [--profile sample|full] [--runs dir] [--out dir] [--seeds N]
+  check-backend --backend B [--reference wasm] [--json]
 
 Named configs: vgg5-ce, spinalvgg-ce, vgg5-minent, vgg5-mixent (packages/experiments/configs).
 Profiles: sample (default; the embedded sample, a quick CPU budget) and full (the reference recipe on the official data).
@@ -24,6 +25,7 @@ export async function runMixentCli(argv: readonly string[], io: CliIo = processI
     if (command === 'eval') return await evalCommand(rest, io);
     if (command === 'train-row') return await trainRowCommand(rest, io);
     if (command === 'paper-table') return await paperTableCommand(rest, io);
+    if (command === 'check-backend') return await checkBackendCommand(rest, io);
     if (command === undefined || command === 'help' || command === '--help') {
       io.stdout(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
@@ -128,6 +130,31 @@ async function paperTableCommand(argv: readonly string[], io: CliIo): Promise<nu
   }
   io.stdout(`${markdown}\nWritten to ${outDir}: paper-table.{md,csv,tex,json}, accuracy-curves.svg, confusion-matrix.svg\n`);
   return 0;
+}
+
+/** Checks that a backend computes the gradients of a training step of each model as the reference backend does. */
+async function checkBackendCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { backend: { type: 'string' }, reference: { type: 'string', default: 'wasm' }, json: { type: 'boolean', default: false } },
+  });
+  if (!values.backend) throw new Error('check-backend needs --backend <name> (the one to check against --reference, wasm by default)');
+  const results = [];
+  for (const model of MODEL_NAMES) results.push(await compareTrainingStep(model, values.reference, values.backend));
+  // Float32 rounding gives 1e-5–1e-4 here (wasm against cpu, webgpu against wasm); a wrong kernel gives far more.
+  const tolerance = 1e-3;
+  const agree = results.every((r) => r.maxRelativeError < tolerance);
+  if (values.json) {
+    io.stdout(`${JSON.stringify({ agree, tolerance, results }, null, 2)}\n`);
+  } else {
+    const [first] = results;
+    io.stdout(`${first?.candidate.description} against ${first?.reference.description}, one training step (×0.125, batch 4):\n`);
+    for (const r of results) {
+      const worst = r.variables.reduce((a, b) => (b.relativeError > a.relativeError ? b : a));
+      io.stdout(`  ${r.model}: largest relative gradient error ${r.maxRelativeError.toExponential(2)} (${worst.variable}) ${r.maxRelativeError < tolerance ? 'ok' : 'TOO LARGE'}\n`);
+    }
+  }
+  return agree ? 0 : 1;
 }
 
 /** Starts the backend and says which; the full profile refuses the pure-JavaScript cpu backend. */

@@ -5,7 +5,8 @@
  * `python3 -c "import torch"` works, so the tfjs / PyTorch ratio comes from one run on one
  * machine. Writes bench/train.json.
  *
- *   npx nx run training:bench            (MIXENT_BENCH_STEPS=3 for a quicker, noisier run)
+ *   npx nx run training:bench            (MIXENT_BENCH_STEPS=3 for a quicker, noisier run;
+ *                                         MIXENT_BENCH_BACKENDS=webgpu,wasm to measure only those)
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -119,8 +120,11 @@ function pytorch(): Record<string, unknown> {
   return { available: true, ...(JSON.parse(run.stdout) as Record<string, unknown>) };
 }
 
+const only = process.env.MIXENT_BENCH_BACKENDS?.split(',').map((name) => name.trim());
 const backends: Record<string, BackendResult> = {};
-for (const name of BACKEND_NAMES) backends[name] = await measure(name);
+for (const name of BACKEND_NAMES) {
+  backends[name] = only && !only.includes(name) ? { available: false, note: 'not measured: left out by MIXENT_BENCH_BACKENDS' } : await measure(name);
+}
 // The width of the sample profile (what `mixent train` runs on CPU by default), where the convolutions shrink
 // with the square of the width and everything else only linearly.
 const sampleWidth = PROFILES.sample.model?.widthMultiplier ?? 1;

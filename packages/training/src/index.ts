@@ -9,6 +9,7 @@ export { BACKEND_NAMES, BackendUnavailableError, selectBackend, type BackendInfo
 export { registerWasmKernels, WASM_KERNELS } from './backends/wasm-kernels.js';
 export { initWasmBackend, type WasmBackendInfo, type WasmBackendOptions } from './backends/wasm.js';
 export { describeWebgpuAdapter, initWebgpuBackend, WebgpuUnavailableError, type WebgpuAdapterInfo } from './backends/webgpu.js';
+export { compareTrainingStep, type GradientAgreement, type TrainingStepAgreement, type TrainingStepOptions } from './backends/agreement.js';
 
 // Configs: the reference recipe as data.
 export {

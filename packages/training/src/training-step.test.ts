@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { getModel, MODEL_NAMES } from '@mixent/models';
-import type { ModelName, ModelOptions } from '@mixent/models';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dawnAdapter, WEBGPU_REQUIRED } from './__fixtures__/dawn.js';
+import { compareTrainingStep } from './backends/agreement.js';
 import { selectBackend } from './backends/select.js';
 import { initWasmBackend } from './backends/wasm.js';
 
@@ -34,6 +34,14 @@ function lossOf(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor): tf.Scalar {
   return tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor);
 }
 
+/** The names of a model's trainable weights, in order. */
+function trainableNames(name: string): string[] {
+  const model = getModel(name, { widthMultiplier: 0.125 });
+  const names = model.trainableWeights.map((w) => w.originalName);
+  model.dispose();
+  return names;
+}
+
 /** Runs Adam steps on one batch; returns the loss before each step and the live tensor count after it. */
 function train(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor, steps: number) {
   const optimizer = tf.train.adam(0.005);
@@ -48,12 +56,6 @@ function train(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor, steps: number
   }
   optimizer.dispose();
   return { losses, tensors };
-}
-
-function maxAbs(values: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i] ?? 0));
-  return m;
 }
 
 function mean(values: number[]): number {
@@ -91,7 +93,9 @@ describe('training VGG-5 and Spinal-VGG on the wasm backend', () => {
   });
 
   it.each(MODEL_NAMES)('%s: wasm and cpu give the same gradients for a whole step', async (name) => {
-    expectSameGradients(await stepGradients(name, 'cpu'), await stepGradients(name, 'wasm'));
+    const agreement = await compareTrainingStep(name, 'cpu', 'wasm');
+    expect(agreement.variables.map((v) => v.variable)).toEqual(trainableNames(name));
+    for (const { variable, relativeError } of agreement.variables) expect(relativeError, variable).toBeLessThan(1e-3);
   });
 
   it.each(MODEL_NAMES)('%s: webgpu gives the gradients of wasm where a WebGPU adapter exists, a clear error where none does', async (name) => {
@@ -101,53 +105,10 @@ describe('training VGG-5 and Spinal-VGG on the wasm backend', () => {
       await expect(selectBackend('webgpu')).rejects.toThrow(/WebGPU found no adapter: .*lavapipe/);
       return;
     }
-    const wasm = await stepGradients(name, 'wasm');
-    expect((await selectBackend('webgpu')).name).toBe('webgpu');
-    expectSameGradients(wasm, await stepGradients(name, 'webgpu'));
+    const agreement = await compareTrainingStep(name, 'wasm', 'webgpu');
+    expect(agreement.candidate.name).toBe('webgpu');
+    expect(agreement.variables.map((v) => v.variable)).toEqual(trainableNames(name));
+    for (const { variable, relativeError } of agreement.variables) expect(relativeError, variable).toBeLessThan(1e-3);
     await tf.setBackend('wasm');
   });
 });
-
-/**
- * The gradients of one training step of `name` on `backend`, keyed by the weights' names (e.g. block1_conv1/kernel),
- * which do not depend on what was built before. Dropout 0 makes the step deterministic; the same seed gives the
- * same weights on every backend.
- */
-async function stepGradients(name: ModelName, backend: string): Promise<Map<string, Float32Array | Int32Array | Uint8Array | undefined>> {
-  const options: ModelOptions = { widthMultiplier: 0.125, seed: 3, dropout: 0 };
-  if (tf.getBackend() !== backend) await tf.setBackend(backend);
-  const model = getModel(name, options);
-  const { x, y } = fixedBatch(4);
-  const { grads, value } = tf.variableGrads(() => lossOf(model, x, y), trainableVariables(model));
-  // Read asynchronously: webgpu in Node has no synchronous read.
-  const result = new Map<string, Float32Array | Int32Array | Uint8Array | undefined>();
-  for (const w of model.trainableWeights) result.set(w.originalName, await grads[(w.read() as tf.Variable).name]?.data());
-  tf.dispose([x, y, value, ...Object.values(grads)]);
-  model.dispose();
-  return result;
-}
-
-/**
- * Compares two backends' gradients. Errors are measured against the largest gradient of the same layer: a bias
- * followed by BatchNorm has a gradient of exactly 0 in theory (BatchNorm removes any per-channel shift), so its
- * values are rounding noise.
- */
-function expectSameGradients(
-  expected: Map<string, ArrayLike<number> | undefined>,
-  actual: Map<string, ArrayLike<number> | undefined>
-): void {
-  expect([...actual.keys()]).toEqual([...expected.keys()]);
-  const layerScale = new Map<string, number>();
-  for (const [variable, values] of expected) {
-    const layer = variable.split('/')[0] ?? '';
-    layerScale.set(layer, Math.max(layerScale.get(layer) ?? 0, maxAbs(values ?? [])));
-  }
-  for (const [variable, want] of expected) {
-    const got = actual.get(variable);
-    expect(want, variable).toBeDefined();
-    expect(got?.length, variable).toBe(want?.length);
-    let diff = 0;
-    for (let i = 0; i < (want?.length ?? 0); i++) diff = Math.max(diff, Math.abs((got?.[i] ?? Number.NaN) - (want?.[i] ?? 0)));
-    expect(diff / (layerScale.get(variable.split('/')[0] ?? '') ?? 0), variable).toBeLessThan(1e-3);
-  }
-}
