@@ -98,6 +98,11 @@ describe('a row folder keeps only runs made with its current inputs', () => {
     expect(await seedRunStatus(dir, edited, log)).toBe('none');
     expect(existsSync(dir)).toBe(false);
     expect(lines.pop()).toBe(`${dir}: made with another config (${join(dir, 'config.json')}); training it again`);
+    // An unreadable config.json cannot vouch for the run either.
+    await fakeRun(dir, 'vgg5-minent', 0, 10);
+    writeFileSync(join(dir, 'config.json'), '{ cut');
+    expect(await seedRunStatus(dir, config)).toBe('none');
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('deletes the runs of a row whose inputs hash changed, and keeps them under the same hash', async () => {

@@ -90,7 +90,12 @@ export async function claimRowFolder(outDir: string, inputsHash: string | undefi
 export async function seedRunStatus(dir: string, config: TrainConfig, log?: (line: string) => void): Promise<'finished' | 'interrupted' | 'none'> {
   const configFile = join(dir, 'config.json');
   if (await pathExists(configFile)) {
-    const previous: unknown = JSON.parse(await readFile(configFile, 'utf8'));
+    let previous: unknown;
+    try {
+      previous = JSON.parse(await readFile(configFile, 'utf8'));
+    } catch {
+      previous = undefined; // unreadable: not this config either
+    }
     if (!isDeepStrictEqual(previous, JSON.parse(JSON.stringify(config)))) {
       log?.(`${dir}: made with another config (${configFile}); training it again`);
       await rm(dir, { recursive: true, force: true });
