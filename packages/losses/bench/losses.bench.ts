@@ -11,10 +11,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 // tfjs-core registers no gradient functions in Node; the tfjs-layers bundle registers them all.
-import * as tfl from '@tensorflow/tfjs-layers';
+import '@tensorflow/tfjs-layers';
 
 import type { LossFunction } from '@mixent/losses';
 import { MIN_ENT_PRESET, MIX_ENT_PRESET, crossEntropy, getLoss } from '@mixent/losses';
+import { vgg5 } from '@mixent/models';
 
 const SHAPES: readonly (readonly [number, number])[] = [
   [100, 62],
@@ -92,29 +93,11 @@ function benchShape(n: number, k: number): Record<string, LossTiming> {
 }
 
 /**
- * A training step of VGG-5 as PAPER.md lists it (conv blocks [64,64] [128,128] [256×3] [256×3]
- * with BatchNorm, ReLU and pooling, then Dropout → Dense 512 → BatchNorm → ReLU → Dropout →
- * Dense 62) on 28×28 inputs, with Adam: a stand-in until @mixent/models exists. The first step
+ * A training step of VGG-5 (@mixent/models, as the reference builds it) on 28×28 inputs, with Adam. The first step
  * is timed apart (it pays for set-up); the rest give the median.
  */
 function vgg5StepMs(batch: number, steps: number): { firstStepMs: number; medianMs: number; steps: number } {
-  const model = tfl.sequential();
-  const blocks = [[64, 64], [128, 128], [256, 256, 256], [256, 256, 256]];
-  blocks.forEach((block, b) => {
-    block.forEach((filters, i) => {
-      model.add(tfl.layers.conv2d({ filters, kernelSize: 3, padding: 'same', ...(b === 0 && i === 0 ? { inputShape: [28, 28, 1] } : {}) }));
-      model.add(tfl.layers.batchNormalization());
-      model.add(tfl.layers.reLU());
-    });
-    model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
-  });
-  model.add(tfl.layers.flatten());
-  model.add(tfl.layers.dropout({ rate: 0.5 }));
-  model.add(tfl.layers.dense({ units: 512 }));
-  model.add(tfl.layers.batchNormalization());
-  model.add(tfl.layers.reLU());
-  model.add(tfl.layers.dropout({ rate: 0.5 }));
-  model.add(tfl.layers.dense({ units: 62 }));
+  const model = vgg5({ seed: 0 });
   const optimizer = tf.train.adam(0.005);
   const x = tf.randomNormal([batch, 28, 28, 1], 0, 1, 'float32', 3);
   const labels = tf.randomUniform([batch], 0, 26, 'int32', 4);
@@ -167,7 +150,7 @@ const report: Record<string, unknown> = {
   results: {} as Record<string, unknown>,
   vgg5Step:
     vgg5Batch === undefined
-      ? 'not measured in this run: pass --vgg5[=batch] (cpu backend, minutes per step), or see @mixent/models once it exists'
+      ? 'not measured in this run: pass --vgg5[=batch] (cpu backend, minutes per step)'
       : {},
 };
 
@@ -180,7 +163,8 @@ for (const backend of backends) {
     console.log(`${backend} [${n},${k}]`, JSON.stringify(perShape[`[${n},${k}]`]));
   }
   (report.results as Record<string, unknown>)[backend] = perShape;
-  // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel, so VGG-5 trains only on cpu here.
+  // Stock tfjs-backend-wasm 4.22 cannot train a CNN (no Conv2DBackpropFilter); @mixent/training adds the kernels,
+  // but depends on this package, so the step is timed on cpu here and on wasm by @mixent/training's bench.
   if (vgg5Batch !== undefined && backend === 'cpu') {
     const vgg = vgg5StepMs(vgg5Batch, 1);
     const losses = Object.fromEntries(
@@ -190,7 +174,7 @@ for (const backend of backends) {
       }),
     );
     const note =
-      'VGG-5 of PAPER.md built with tfjs-layers (a stand-in until @mixent/models exists), one Adam step on 28x28 inputs, timed on the cpu backend because tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel; batch kept small because a step takes minutes there. The losses are timed at [batch, 62] in the same process; percentOfStep = 100 * loss / step (median step, first step excluded).';
+      'VGG-5 of @mixent/models, one Adam step on 28x28 inputs, timed on the cpu backend (stock tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel; @mixent/training adds it, but depends on this package); batch kept small because a step takes minutes there. The losses are timed at [batch, 62] in the same process; percentOfStep = 100 * loss / step (median step, first step excluded).';
     report.vgg5Step = { note, backend, batch: vgg5Batch, ...vgg, losses };
     console.log('vgg5', JSON.stringify(report.vgg5Step));
   }
