@@ -86,7 +86,7 @@ async function evalCommand(argv: readonly string[], io: CliIo): Promise<number> 
   const [model, set] = await Promise.all([loadModel(values.model), readLetterSet(values.images, values.labels)]);
   const result = await evaluate(model, set, integerFlag('--batch-size', values['batch-size']));
   model.dispose();
-  const report = { model: values.model, images: values.images, labels: values.labels, accuracy: result.accuracy, count: result.count, correct: Math.round(result.accuracy * result.count), backend: backend.name };
+  const report = { model: values.model, images: values.images, labels: values.labels, accuracy: result.accuracy, count: result.count, correct: result.correct, backend: backend.name };
   io.stdout(values.json ? `${JSON.stringify(report)}\n` : `accuracy ${(100 * result.accuracy).toFixed(2)}% (${report.correct} of ${result.count})\n`);
   return 0;
 }

@@ -1,10 +1,9 @@
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import writeFileAtomic from 'write-file-atomic';
 import { LETTERS, pathExists } from '@mixent/data';
 import { type PaperTable, type RunRecord, buildPaperTable, toMarkdown, writeReport } from '@mixent/reporting';
-import { type ProfileName, type RunPredictions, type TrainConfig, type TrainSummary, train } from '@mixent/training';
+import { type ProfileName, type RunPredictions, type TrainConfig, type TrainSummary, isSameConfig, train } from '@mixent/training';
 import { readTrainConfig } from './configs.js';
 
 /** The rows of the paper's table, in its order; each is a config of CONFIG_DIR. */
@@ -96,7 +95,7 @@ export async function seedRunStatus(dir: string, config: TrainConfig, log?: (lin
     } catch {
       previous = undefined; // unreadable: not this config either
     }
-    if (!isDeepStrictEqual(previous, JSON.parse(JSON.stringify(config)))) {
+    if (!isSameConfig(previous, config)) {
       log?.(`${dir}: made with another config (${configFile}); training it again`);
       await rm(dir, { recursive: true, force: true });
       return 'none';

@@ -4,6 +4,7 @@ export { spinalVgg } from './spinal-vgg.js';
 
 // Registry, for configs that name a model.
 export { getModel, isModelName, MODEL_NAMES } from './registry.js';
+export { trainableVariables } from './variables.js';
 export type { ModelBuilder, ModelName } from './registry.js';
 
 // Options and widths.

@@ -14,7 +14,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropy } from '@mixent/losses';
-import { vgg5 } from '@mixent/models';
+import { trainableVariables, vgg5 } from '@mixent/models';
 import { BACKEND_NAMES, type BackendName, PROFILES, selectBackend } from '@mixent/training';
 
 const BATCH = 100;
@@ -56,7 +56,7 @@ async function measure(name: BackendName, widthMultiplier = 1): Promise<BackendR
   const xs = tf.randomNormal([BATCH, 28, 28, 1], 0, 1, 'float32', 1);
   const ys = tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 26), 'int32');
   const optimizer = tf.train.adam(0.005);
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const variables = trainableVariables(model);
   // Each step ends by reading its result back, asynchronously: webgpu in Node has no synchronous read.
   const trainStep = async () => {
     const value = tf.tidy(() => {

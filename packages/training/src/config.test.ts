@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_CONFIG, PROFILES, mergeConfig, resolveConfig, validateConfig } from './config.js';
+import { ConfigError, DEFAULT_CONFIG, PROFILES, isSameConfig, mergeConfig, resolveConfig, validateConfig } from './config.js';
 
 describe('training configs', () => {
   it('the defaults are the reference recipe', () => {
@@ -61,6 +61,16 @@ describe('training configs', () => {
       }
     })();
     expect(message?.split('\n').slice(1).sort()).toEqual(['  loss.learnableWeights.maxRatio: Too small: expected number to be >1', '  loss.learnableWeights.rate: unknown key']);
+  });
+
+  it('tells a recorded config from another: equal after a JSON round trip, whatever the key order', () => {
+    const config = resolveConfig('sample', [{ seed: 2 }]);
+    expect(isSameConfig(JSON.parse(JSON.stringify(config)), config)).toBe(true);
+    const { seed, ...rest } = config;
+    expect(isSameConfig({ seed, ...rest }, config)).toBe(true);
+    expect(isSameConfig({ ...config, seed: 3 }, config)).toBe(false);
+    expect(isSameConfig({ ...config, loss: { ...config.loss, options: { w1: 0.5 } } }, config)).toBe(false);
+    expect(isSameConfig(undefined, config)).toBe(false);
   });
 
   it('refuses a missing key', () => {

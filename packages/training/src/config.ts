@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 
 /**
@@ -150,6 +151,14 @@ function describeIssue(issue: z.core.$ZodIssue, at: readonly PropertyKey[]): str
   const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...path, k].join('.')).join(', ') : path.join('.');
   const reason = issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message;
   return [`  ${keys || '(root)'}: ${reason}`];
+}
+
+/**
+ * Whether `previous` (a config as a run folder or checkpoint recorded it, read back from JSON) is `config`: the
+ * test for reusing or resuming a run. Compared as JSON, so keys left undefined and key order do not count.
+ */
+export function isSameConfig(previous: unknown, config: TrainConfig): boolean {
+  return isDeepStrictEqual(JSON.parse(JSON.stringify(previous ?? null)), JSON.parse(JSON.stringify(config)));
 }
 
 /** Resolves defaults, a profile, then overrides (a config file, then flags) into a validated config. */

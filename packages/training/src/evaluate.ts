@@ -6,6 +6,8 @@ import { type LetterSet, batchToTensors, batches } from '@mixent/data';
 export interface Evaluation {
   /** Fraction of correct predictions, in [0, 1]. */
   accuracy: number;
+  /** Number of correct predictions. */
+  correct: number;
   /** Number of examples. */
   count: number;
   /** Predicted class of each example, in the set's order. */
@@ -31,5 +33,5 @@ export async function evaluate(model: tfl.LayersModel, set: LetterSet, batchSize
     }
     offset += batch.size;
   }
-  return { accuracy: set.count === 0 ? 0 : correct / set.count, count: set.count, predictions };
+  return { accuracy: set.count === 0 ? 0 : correct / set.count, correct, count: set.count, predictions };
 }

@@ -15,6 +15,7 @@ export { compareTrainingStep, type GradientAgreement, type TrainingStepAgreement
 export {
   ConfigError,
   DEFAULT_CONFIG,
+  isSameConfig,
   PROFILES,
   mergeConfig,
   resolveConfig,

@@ -9,9 +9,9 @@ export class SeededMathRandom {
   private readonly original = Math.random;
   private constructor(private readonly rng: Rng) {}
 
-  /** Installs a generator seeded by `seed`, or continuing from `state`. */
-  static install(seed: string, state?: RngState): SeededMathRandom {
-    const installed = new SeededMathRandom(state ? Rng.fromState(state) : Rng.fromSeed(seed));
+  /** Installs a generator continuing from `state` (a fresh run's comes from Rng.fromSeed). */
+  static install(state: RngState): SeededMathRandom {
+    const installed = new SeededMathRandom(Rng.fromState(state));
     Math.random = () => installed.rng.next();
     return installed;
   }

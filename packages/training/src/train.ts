@@ -16,10 +16,10 @@ import {
   stratifiedSplit,
 } from '@mixent/data';
 import { type LearnableWeights, type LossFunction, type LossName, type LossOptionsByName, createLearnableWeights, getLoss } from '@mixent/losses';
-import { getModel, modelName, saveModel } from '@mixent/models';
+import { getModel, modelName, saveModel, trainableVariables } from '@mixent/models';
 import { type ConfusionMatrix, confusionMatrix } from '@mixent/reporting';
 import { type NamedTensor, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { ConfigError, type TrainConfig, validateConfig } from './config.js';
+import { ConfigError, type TrainConfig, isSameConfig, validateConfig } from './config.js';
 import { evaluate } from './evaluate.js';
 import { nextLearningRate } from './schedule.js';
 import { SeededMathRandom } from './seeded-random.js';
@@ -160,7 +160,7 @@ export async function train(configInput: TrainConfig, options: TrainOptions): Pr
   if (!options.resume && (await pathExists(join(outDir, 'metrics.jsonl')))) {
     throw new Error(`${outDir} already holds a run: resume it (--resume) or choose another output directory`);
   }
-  if (checkpoint && JSON.stringify(checkpoint.state.config) !== JSON.stringify(config)) {
+  if (checkpoint && !isSameConfig(checkpoint.state.config, config)) {
     tf.dispose(checkpoint.tensors.map((t) => t.tensor));
     throw new Error(`${outDir}: the checkpoint was made with another config (see ${join(outDir, 'config.json')}); resume with the same config`);
   }
@@ -209,7 +209,7 @@ export async function train(configInput: TrainConfig, options: TrainOptions): Pr
     : undefined;
   const optimizer = tf.train.adam(learningRate, beta1, beta2, epsilon);
   const weightsOptimizer = lossConfig.learnableWeights ? tf.train.adam(lossConfig.learnableWeights.learningRate, beta1, beta2, epsilon) : undefined;
-  const mathRandom = SeededMathRandom.install('', state.mathRandom);
+  const mathRandom = SeededMathRandom.install(state.mathRandom);
   try {
     if (checkpoint) {
       await restoreTensors(checkpoint.tensors, model, optimizer, learnable, weightsOptimizer);
@@ -217,7 +217,7 @@ export async function train(configInput: TrainConfig, options: TrainOptions): Pr
     }
     const metrics = await openMetrics(join(outDir, 'metrics.jsonl'), state.epoch);
     const rng = Rng.fromState(state.rng);
-    const modelVariables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const modelVariables = trainableVariables(model);
     const weightVariables = learnable ? [...learnable.variables] : [];
 
     for (let epoch = state.epoch + 1; epoch <= config.epochs; epoch++) {
@@ -309,7 +309,7 @@ export async function train(configInput: TrainConfig, options: TrainOptions): Pr
   const confusion = confusionMatrix(state.bestPredictions, testLabels, config.model.numClasses);
   const summary: TrainSummary = {
     name: config.name,
-    model: modelName(config.model.name, config.model.widthMultiplier),
+    model: environment.model,
     loss: lossConfig.name,
     seed: config.seed,
     testAccuracy: state.bestTestAccuracy,

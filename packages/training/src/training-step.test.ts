@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { getModel, MODEL_NAMES } from '@mixent/models';
+import { getModel, MODEL_NAMES, trainableVariables } from '@mixent/models';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dawnAdapter, WEBGPU_REQUIRED } from './__fixtures__/dawn.js';
 import { compareTrainingStep } from './backends/agreement.js';
@@ -22,12 +22,6 @@ function fixedBatch(size: number): { x: tf.Tensor; y: tf.Tensor } {
       62
     ),
   }));
-}
-
-/** The variables an optimizer should update: the model's trainable weights (not BatchNorm statistics). */
-function trainableVariables(model: tfl.LayersModel): tf.Variable[] {
-  // LayerVariable.read() returns the tf.Variable that holds the weight; tfjs-layers' own fit() does the same cast.
-  return model.trainableWeights.map((w) => w.read() as tf.Variable);
 }
 
 function lossOf(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor): tf.Scalar {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropy } from '@mixent/losses';
-import { getModel, type ModelName } from '@mixent/models';
+import { getModel, type ModelName, trainableVariables } from '@mixent/models';
 import { type BackendInfo, selectBackend } from './select.js';
 
 /** How far one variable's gradient on a backend is from the reference backend's. */
@@ -84,13 +84,12 @@ async function stepGradients(name: ModelName, options: TrainingStepOptions): Pro
     x: tf.randomUniform([batchSize, 28, 28, 1], 0, 1, 'float32', 7),
     labels: tf.tensor1d(Array.from({ length: batchSize }, (_, i) => i % 26), 'int32'),
   }));
-  // LayerVariable.read() is the tf.Variable that holds the weight (tfjs-layers' own fit() does the same cast).
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const variables = trainableVariables(model);
   const { grads, value } = tf.variableGrads(() => crossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor), variables);
   const result = new Map<string, Float32Array>();
   // Read asynchronously: webgpu in Node has no synchronous read.
-  for (const w of model.trainableWeights) {
-    const grad = grads[(w.read() as tf.Variable).name];
+  for (const [i, w] of model.trainableWeights.entries()) {
+    const grad = grads[variables[i]!.name];
     if (grad) result.set(w.originalName, (await grad.data()) as Float32Array);
   }
   tf.dispose([x, labels, value, ...Object.values(grads)]);
