@@ -21,6 +21,12 @@ bundle() {
 bundle packages/experiments/src/bin.ts "$out/mixent.mjs"
 bundle packages/training/bench/train.bench.ts "$out/train-bench.mjs"
 cp node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm "$out/"
+# wasm threads in Node run this script, which loads tfjs-backend-wasm's thread and main scripts from its package.
+cp packages/training/src/backends/wasm-thread-worker.cjs "$out/"
+wasm_pkg="$out/node_modules/@tensorflow/tfjs-backend-wasm"
+mkdir -p "$wasm_pkg/wasm-out"
+cp node_modules/@tensorflow/tfjs-backend-wasm/package.json "$wasm_pkg/"
+cp node_modules/@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd{.js,.worker.js} "$wasm_pkg/wasm-out/"
 cp node_modules/webgpu/package.json node_modules/webgpu/index.js "$out/node_modules/webgpu/"
 cp -r node_modules/webgpu/dist/linux-x64 "$out/node_modules/webgpu/dist/"
 du -sh "$out"

@@ -3,7 +3,9 @@
  * here, the median of STEPS steps after warm-up, and a per-kernel profile of one wasm training
  * step; the same on wasm at the sample profile's width. PyTorch on CPU (tools/bench-pytorch.py) runs the same model and batch when
  * `python3 -c "import torch"` works, so the tfjs / PyTorch ratio comes from one run on one
- * machine. Writes bench/train.json.
+ * machine. wasm runs with its default threads (MIXENT_WASM_THREADS, else the logical CPUs) and once more on one
+ * thread, in a child process (threads are chosen once per process), to measure what the threads bring.
+ * Writes bench/train.json.
  *
  *   npx nx run training:bench            (MIXENT_BENCH_STEPS=3 for a quicker, noisier run;
  *                                         MIXENT_BENCH_BACKENDS=webgpu,wasm to measure only those)
@@ -44,7 +46,7 @@ interface BackendResult {
   note?: string;
 }
 
-async function measure(name: BackendName, widthMultiplier = 1): Promise<BackendResult> {
+async function measure(name: BackendName, widthMultiplier = 1, profile = name === 'wasm'): Promise<BackendResult> {
   let description: string;
   let software: boolean;
   try {
@@ -85,7 +87,7 @@ async function measure(name: BackendName, widthMultiplier = 1): Promise<BackendR
     result.trainImagesPerSecond = BATCH / (await medianSeconds(trainStep, slow ? 1 : STEPS, slow ? 1 : WARMUP));
     if (software) result.note = 'a software WebGPU adapter (CPU-emulated): median of 1 training and 3 inference steps';
   }
-  if (name === 'wasm') profiles.set(widthMultiplier, await profileStep(trainStep));
+  if (profile) profiles.set(widthMultiplier, await profileStep(trainStep));
   tf.dispose([xs, ys]);
   optimizer.dispose();
   model.dispose();
@@ -120,6 +122,22 @@ function pytorch(): Record<string, unknown> {
   return { available: true, ...(JSON.parse(run.stdout) as Record<string, unknown>) };
 }
 
+/** wasm at a width on one thread, measured by this script in a child process started with MIXENT_WASM_THREADS=1. */
+function wasmOnOneThread(widthMultiplier: number): BackendResult {
+  const run = spawnSync(process.execPath, ['--conditions=@mixent/source', '--import', 'tsx', import.meta.filename], {
+    env: { ...process.env, MIXENT_WASM_THREADS: '1', MIXENT_BENCH_ONE_WASM: String(widthMultiplier) },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (run.status !== 0) return { available: false, note: `the one-thread child failed with status ${run.status}` };
+  return JSON.parse(run.stdout) as BackendResult;
+}
+
+if (process.env.MIXENT_BENCH_ONE_WASM) {
+  console.log(JSON.stringify(await measure('wasm', Number(process.env.MIXENT_BENCH_ONE_WASM), false)));
+  process.exit(0);
+}
+
 const only = process.env.MIXENT_BENCH_BACKENDS?.split(',').map((name) => name.trim());
 const backends: Record<string, BackendResult> = {};
 for (const name of BACKEND_NAMES) {
@@ -129,6 +147,9 @@ for (const name of BACKEND_NAMES) {
 // with the square of the width and everything else only linearly.
 const sampleWidth = PROFILES.sample.model?.widthMultiplier ?? 1;
 const wasmAtSampleWidth = await measure('wasm', sampleWidth);
+const measureOneThread = !only || only.includes('wasm');
+const wasmOneThread = measureOneThread ? wasmOnOneThread(1) : undefined;
+const wasmOneThreadAtSampleWidth = measureOneThread ? wasmOnOneThread(sampleWidth) : undefined;
 const torch = pytorch();
 const wasm = backends.wasm;
 const ratio = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' ? Number((a / b).toFixed(3)) : null);
@@ -141,8 +162,12 @@ const result = {
   ratios: {
     wasmTrainOverPytorch: ratio(wasm?.trainImagesPerSecond, torch.trainImagesPerSecond),
     wasmInferenceOverPytorch: ratio(wasm?.inferenceImagesPerSecond, torch.inferenceImagesPerSecond),
+    wasmTrainThreadsOverOneThread: ratio(wasm?.trainImagesPerSecond, wasmOneThread?.trainImagesPerSecond),
+    wasmTrainThreadsOverOneThreadAtSampleWidth: ratio(wasmAtSampleWidth.trainImagesPerSecond, wasmOneThreadAtSampleWidth?.trainImagesPerSecond),
   },
+  wasmOneThread,
   wasmAtSampleWidth: { widthMultiplier: sampleWidth, ...wasmAtSampleWidth },
+  wasmOneThreadAtSampleWidth: wasmOneThreadAtSampleWidth && { widthMultiplier: sampleWidth, ...wasmOneThreadAtSampleWidth },
   wasmTrainingStepProfile: profiles.get(1),
   wasmTrainingStepProfileAtSampleWidth: profiles.get(sampleWidth),
 };

@@ -1,41 +1,64 @@
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
+import { packageVersion } from './optional.js';
 import { registerWasmKernels } from './wasm-kernels.js';
+import { MAX_WASM_THREADS, withNodeThreads } from './wasm-node-threads.js';
 
 /** What the wasm backend runs with, as detected once at initialization. */
 export interface WasmBackendInfo {
   /** Whether the SIMD build of the backend runs (Node 20 and current browsers: yes). */
   readonly simd: boolean;
-  /** Whether the runtime allows the multithreaded build (browsers with cross-origin isolation; never Node). */
+  /** Whether the multithreaded build runs (Node, and browsers with cross-origin isolation). */
   readonly multithread: boolean;
-  /** Threads the backend uses: 1 unless multithreaded. */
+  /** Threads its convolutions and matrix products use: 1 unless multithreaded. */
   readonly threads: number;
 }
 
 /** Options of `initWasmBackend`. */
 export interface WasmBackendOptions {
   /**
-   * Threads to use where the runtime allows multithreading; tfjs defaults to its own choice (at most half the
-   * logical cores). Ignored where it does not: tfjs-backend-wasm turns threads off in Node (tfjs issue #3830).
+   * Threads for convolutions and matrix products (XNNPACK), 1 to 8; 1 runs the single-threaded build. Defaults to
+   * MIXENT_WASM_THREADS, else the logical CPUs (at most 8). Reductions and element-wise kernels run on one
+   * thread whatever this says. In browsers, tfjs' own rules apply (cross-origin isolation).
    */
   threads?: number;
 }
 
+/** Threads in Node rely on internals of this tfjs-backend-wasm release (see withNodeThreads). */
+const NODE_THREADS_RELEASE = /^4\.22\./;
+
+function defaultThreads(): number {
+  const fromEnv = process.env.MIXENT_WASM_THREADS;
+  if (fromEnv) return Number(fromEnv);
+  return Math.min(MAX_WASM_THREADS, availableParallelism());
+}
+
 /**
  * Loads `@tensorflow/tfjs-backend-wasm`, registers the gradient kernels it lacks, and makes `wasm` the active
- * backend: SIMD and threads are used wherever the runtime allows them. Importing this module has no side
- * effect; calling this does. Call it before any other code initializes the wasm backend, or `threads` is ignored.
+ * backend, with SIMD and threads wherever the runtime allows them (in Node, threads need tfjs-backend-wasm 4.22;
+ * other releases run one thread). Importing this module has no side effect; calling this does. Call it before
+ * any other code initializes the wasm backend, or `threads` is ignored (the info says what runs).
  */
 export async function initWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackendInfo> {
-  const { threads } = options;
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
-    throw new Error(`initWasmBackend: threads must be an integer >= 1 (got ${threads})`);
+  const { threads = defaultThreads() } = options;
+  if (!(Number.isInteger(threads) && threads >= 1 && threads <= MAX_WASM_THREADS)) {
+    throw new Error(
+      `initWasmBackend: threads must be an integer from 1 to ${MAX_WASM_THREADS} (got ${threads}${
+        options.threads === undefined ? ' from MIXENT_WASM_THREADS' : ''
+      })`
+    );
   }
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   registerWasmKernels();
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-  const multithread = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
-  if (multithread && threads !== undefined) wasm.setThreadsCount(threads);
-  if (!(await tf.setBackend('wasm'))) throw new Error('initWasmBackend: the wasm backend failed to initialize');
-  await tf.ready();
-  return Object.freeze({ simd, multithread, threads: wasm.getThreadsCount() });
+  wasm.setThreadsCount(threads);
+  const start = async () => {
+    if (!(await tf.setBackend('wasm'))) throw new Error('initWasmBackend: the wasm backend failed to initialize');
+    await tf.ready();
+  };
+  const nodeThreads =
+    tf.env().get('IS_NODE') && simd && threads > 1 && NODE_THREADS_RELEASE.test(packageVersion('@tensorflow/tfjs-backend-wasm'));
+  await (nodeThreads ? withNodeThreads(threads, start) : start());
+  const actual = wasm.getThreadsCount();
+  return Object.freeze({ simd, multithread: actual > 1, threads: actual });
 }
