@@ -40,11 +40,16 @@ function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return diff / scale;
 }
 
-async function expectSameAsCpu(kernel: string, inputs: Record<string, () => tf.Tensor>, attrs: tf.NamedAttrMap) {
+async function expectSameAsCpu(
+  kernel: string,
+  inputs: Record<string, () => tf.Tensor>,
+  attrs: tf.NamedAttrMap,
+  tolerance = 1e-4
+) {
   const cpu = await runOn('cpu', kernel, inputs, attrs);
   const wasm = await runOn('wasm', kernel, inputs, attrs);
   expect(wasm.shape).toEqual(cpu.shape);
-  expect(relativeError(wasm.values, cpu.values)).toBeLessThan(1e-4);
+  expect(relativeError(wasm.values, cpu.values)).toBeLessThan(tolerance);
 }
 
 /**
@@ -101,7 +106,16 @@ describe('registerWasmKernels', () => {
     await tf.setBackend('wasm');
   });
 
-  it('registers Conv2DBackpropFilter, Conv2DBackpropInput, Tile and OneHot for wasm, idempotently', () => {
+  it('registers its kernels for wasm, idempotently', () => {
+    expect([...WASM_KERNELS]).toEqual([
+      tf.Conv2DBackpropFilter,
+      tf.Conv2DBackpropInput,
+      tf.Tile,
+      tf.OneHot,
+      tf.Sum,
+      tf.Mean,
+      tf.MaxPoolGrad,
+    ]);
     const registered = () => WASM_KERNELS.map((k) => tf.getKernel(k, 'wasm'));
     const first = registered();
     registerWasmKernels();
@@ -112,7 +126,70 @@ describe('registerWasmKernels', () => {
     });
     // The replaced stock kernels keep their setupFunc (their fallbacks call the C++ functions it binds).
     expect(tf.getKernel(tf.Conv2DBackpropInput, 'wasm').setupFunc).toBeTypeOf('function');
-    expect(tf.getKernel(tf.Tile, 'wasm').setupFunc).toBeTypeOf('function');
+    for (const kernel of [tf.Tile, tf.Sum, tf.Mean, tf.MaxPoolGrad]) {
+      expect(tf.getKernel(kernel, 'wasm').setupFunc).toBeTypeOf('function');
+    }
+  });
+
+  describe.each([tf.Sum, tf.Mean])('%s', (kernel) => {
+    // The fast path: float32, rank 4, over the axes [0, 1, 2] in any spelling.
+    it.each([
+      [[4, 7, 7, 16], [0, 1, 2]],
+      [[100, 28, 28, 8], [2, 0, 1]],
+      [[3, 5, 9, 1], [-4, -3, -2]],
+    ])('over the leading axes of %j (axes %j) matches the cpu backend', async (shape, axis) => {
+      for (const keepDims of [false, true]) {
+        await expectSameAsCpu(kernel, { x: () => tf.add(random(shape, 1), 0.25) }, { axis, keepDims }, 1e-6);
+      }
+    });
+
+    // Everything else goes to the stock kernel, which must still be reachable.
+    it.each([
+      [[4, 7, 7, 16], [1, 2]],
+      [[4, 7, 7, 16], [0, 1, 2, 3]],
+      [[4, 1, 1, 16], [0, 1, 2]],
+      [[8, 5], [0]],
+      [[6], [0]],
+    ])('on %j over axes %j (the stock kernel) matches the cpu backend', async (shape, axis) => {
+      await expectSameAsCpu(kernel, { x: () => random(shape, 2) }, { axis, keepDims: false });
+    });
+
+  });
+
+  it('Sum of int32 (the stock kernel) matches the cpu backend', async () => {
+    const x = () => tf.cast(tf.mul(random([2, 3, 3, 4], 3), 100), 'int32');
+    const cpu = await runOn('cpu', tf.Sum, { x }, { axis: [0, 1, 2], keepDims: false });
+    const wasm = await runOn('wasm', tf.Sum, { x }, { axis: [0, 1, 2], keepDims: false });
+    expect(Array.from(wasm.values)).toEqual(Array.from(cpu.values));
+  });
+
+  describe('MaxPoolGrad', () => {
+    /** dy, the pooled input (half of it zeros, as after a ReLU: ties within a window) and its MaxPool output. */
+    const poolCase = (xShape: Shape4, filterSize: [number, number], strides: [number, number], pad: Pad) => {
+      const input = () => tf.relu(random(xShape, 4));
+      const output = () => tf.maxPool(input() as tf.Tensor4D, filterSize, strides, pad);
+      const dy = () => random(output().shape, 5);
+      return { inputs: { dy, input, output }, attrs: { filterSize, strides, pad } };
+    };
+
+    it.each([
+      ['VGG-5 block 1', [2, 28, 28, 8], [2, 2], [2, 2], 'valid'],
+      ['odd size, valid', [2, 7, 7, 16], [2, 2], [2, 2], 'valid'],
+      ['odd size, same', [2, 7, 7, 16], [2, 2], [2, 2], 'same'],
+      ['overlapping 3×3, stride 2', [2, 9, 9, 4], [3, 3], [2, 2], 'valid'],
+      ['3×3, stride 1, same', [1, 6, 5, 3], [3, 3], [1, 1], 'same'],
+      ['2×3, strides 2 and 1, same', [1, 6, 6, 2], [2, 3], [2, 1], 'same'],
+    ] as [string, Shape4, [number, number], [number, number], Pad][])(
+      '%s: x %j, filter %j, stride %j, pad %s matches the cpu backend, ties included',
+      async (_name, xShape, filterSize, strides, pad) => {
+        const { inputs, attrs } = poolCase(xShape, filterSize, strides, pad);
+        const cpu = await runOn('cpu', tf.MaxPoolGrad, inputs, attrs);
+        const wasm = await runOn('wasm', tf.MaxPoolGrad, inputs, attrs);
+        expect(wasm.shape).toEqual(xShape);
+        // A gradient routed to the wrong input is an error of order 1; overlapping windows add in another order.
+        expect(relativeError(wasm.values, cpu.values)).toBeLessThan(1e-6);
+      }
+    );
   });
 
   it('OneHot honours float32 and fractional on/off values, as the cpu backend does', async () => {
@@ -254,6 +331,9 @@ describe('registerWasmKernels', () => {
           }
         );
         tf.tile(c, [4, 14, 14, 1]);
+        tf.sum(x, [0, 1, 2]);
+        tf.mean(dy, [0, 1, 2], true);
+        tf.engine().runKernel(tf.MaxPoolGrad, { dy: random([4, 7, 7, 8], 6), input: x, output: tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid') }, { filterSize: 2, strides: 2, pad: 'valid' });
       });
     once();
     const tensors = tf.memory().numTensors;
