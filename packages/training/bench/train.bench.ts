@@ -3,8 +3,8 @@
  * here, the median of STEPS steps after warm-up, and a per-kernel profile of one wasm training
  * step; the same on wasm at the sample profile's width. PyTorch on CPU (tools/bench-pytorch.py) runs the same model and batch when
  * `python3 -c "import torch"` works, so the tfjs / PyTorch ratio comes from one run on one
- * machine. wasm runs with its default threads (MIXENT_WASM_THREADS, else the logical CPUs) and once more on one
- * thread, in a child process (threads are chosen once per process), to measure what the threads bring.
+ * machine. wasm runs with its default threads (MIXENT_WASM_THREADS, else half the logical CPUs) and once more on
+ * all logical CPUs (at most 8), in a child process (threads are chosen once per process).
  * Writes bench/train.json.
  *
  *   npx nx run training:bench            (MIXENT_BENCH_STEPS=3 for a quicker, noisier run;
@@ -12,7 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropy } from '@mixent/losses';
@@ -122,14 +122,16 @@ function pytorch(): Record<string, unknown> {
   return { available: true, ...(JSON.parse(run.stdout) as Record<string, unknown>) };
 }
 
-/** wasm at a width on one thread, measured by this script in a child process started with MIXENT_WASM_THREADS=1. */
-function wasmOnOneThread(widthMultiplier: number): BackendResult {
+const ALL_CPUS = Math.min(8, availableParallelism());
+
+/** wasm at a width on all logical CPUs, measured by this script in a child process with MIXENT_WASM_THREADS set. */
+function wasmOnAllCpus(widthMultiplier: number): BackendResult {
   const run = spawnSync(process.execPath, ['--conditions=@mixent/source', '--import', 'tsx', import.meta.filename], {
-    env: { ...process.env, MIXENT_WASM_THREADS: '1', MIXENT_BENCH_ONE_WASM: String(widthMultiplier) },
+    env: { ...process.env, MIXENT_WASM_THREADS: String(ALL_CPUS), MIXENT_BENCH_ONE_WASM: String(widthMultiplier) },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  if (run.status !== 0) return { available: false, note: `the one-thread child failed with status ${run.status}` };
+  if (run.status !== 0) return { available: false, note: `the ${ALL_CPUS}-thread child failed with status ${run.status}` };
   return JSON.parse(run.stdout) as BackendResult;
 }
 
@@ -147,9 +149,9 @@ for (const name of BACKEND_NAMES) {
 // with the square of the width and everything else only linearly.
 const sampleWidth = PROFILES.sample.model?.widthMultiplier ?? 1;
 const wasmAtSampleWidth = await measure('wasm', sampleWidth);
-const measureOneThread = !only || only.includes('wasm');
-const wasmOneThread = measureOneThread ? wasmOnOneThread(1) : undefined;
-const wasmOneThreadAtSampleWidth = measureOneThread ? wasmOnOneThread(sampleWidth) : undefined;
+const measureAllCpus = !only || only.includes('wasm');
+const wasmAllCpus = measureAllCpus ? wasmOnAllCpus(1) : undefined;
+const wasmAllCpusAtSampleWidth = measureAllCpus ? wasmOnAllCpus(sampleWidth) : undefined;
 const torch = pytorch();
 const wasm = backends.wasm;
 const ratio = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' ? Number((a / b).toFixed(3)) : null);
@@ -162,12 +164,14 @@ const result = {
   ratios: {
     wasmTrainOverPytorch: ratio(wasm?.trainImagesPerSecond, torch.trainImagesPerSecond),
     wasmInferenceOverPytorch: ratio(wasm?.inferenceImagesPerSecond, torch.inferenceImagesPerSecond),
-    wasmTrainThreadsOverOneThread: ratio(wasm?.trainImagesPerSecond, wasmOneThread?.trainImagesPerSecond),
-    wasmTrainThreadsOverOneThreadAtSampleWidth: ratio(wasmAtSampleWidth.trainImagesPerSecond, wasmOneThreadAtSampleWidth?.trainImagesPerSecond),
+    wasmAllCpusTrainOverPytorch: ratio(wasmAllCpus?.trainImagesPerSecond, torch.trainImagesPerSecond),
+    wasmAllCpusInferenceOverPytorch: ratio(wasmAllCpus?.inferenceImagesPerSecond, torch.inferenceImagesPerSecond),
+    wasmAllCpusTrainOverDefault: ratio(wasmAllCpus?.trainImagesPerSecond, wasm?.trainImagesPerSecond),
+    wasmAllCpusTrainOverDefaultAtSampleWidth: ratio(wasmAllCpusAtSampleWidth?.trainImagesPerSecond, wasmAtSampleWidth.trainImagesPerSecond),
   },
-  wasmOneThread,
+  wasmAllCpus,
   wasmAtSampleWidth: { widthMultiplier: sampleWidth, ...wasmAtSampleWidth },
-  wasmOneThreadAtSampleWidth: wasmOneThreadAtSampleWidth && { widthMultiplier: sampleWidth, ...wasmOneThreadAtSampleWidth },
+  wasmAllCpusAtSampleWidth: wasmAllCpusAtSampleWidth && { widthMultiplier: sampleWidth, ...wasmAllCpusAtSampleWidth },
   wasmTrainingStepProfile: profiles.get(1),
   wasmTrainingStepProfileAtSampleWidth: profiles.get(sampleWidth),
 };

@@ -15,8 +15,8 @@ describe('selectBackend', () => {
     if (expected === 'webgpu') return;
     expect(tf.getBackend()).toBe('wasm');
     expect(info.version).toBe('4.22.0');
-    // Threads default to the logical CPUs, at most 8.
-    const threads = Math.min(8, availableParallelism());
+    // Threads default to half the logical CPUs, 1 to 8.
+    const threads = Math.min(8, Math.max(1, Math.floor(availableParallelism() / 2)));
     expect(info.description).toBe(`wasm (SIMD, ${threads} thread${threads === 1 ? '' : 's'}, mixent gradient kernels)`);
     // The gradient kernels are in place: a convolution's filter gradient runs.
     const grad = tf.grad((w) => tf.sum(tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, 'same')))(tf.ones([3, 3, 1, 1]));

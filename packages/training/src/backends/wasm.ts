@@ -17,9 +17,9 @@ export interface WasmBackendInfo {
 /** Options of `initWasmBackend`. */
 export interface WasmBackendOptions {
   /**
-   * Threads for convolutions and matrix products (XNNPACK), 1 to 8; 1 runs the single-threaded build. Defaults to
-   * MIXENT_WASM_THREADS, else the logical CPUs (at most 8). Reductions and element-wise kernels run on one
-   * thread whatever this says. In browsers, tfjs' own rules apply (cross-origin isolation).
+   * Threads for convolutions, matrix products and pooling (XNNPACK), 1 to 8; 1 runs the single-threaded build.
+   * Defaults to MIXENT_WASM_THREADS, else half the logical CPUs. Element-wise kernels run on one thread whatever
+   * this says. In browsers, tfjs' own rules apply (cross-origin isolation).
    */
   threads?: number;
 }
@@ -27,10 +27,15 @@ export interface WasmBackendOptions {
 /** Threads in Node rely on internals of this tfjs-backend-wasm release (see withNodeThreads). */
 const NODE_THREADS_RELEASE = /^4\.22\./;
 
+/**
+ * MIXENT_WASM_THREADS, else half the logical CPUs (1 to 8): tfjs-backend-wasm's own default in browsers. More is
+ * not always faster: on 2 cores, 2 threads trained VGG-5 1.2–1.7× faster at full width but 0.85× as fast at the
+ * sample profile's ×0.125 width, and nx runs two trainings at once (BENCHMARKS.md).
+ */
 function defaultThreads(): number {
   const fromEnv = process.env.MIXENT_WASM_THREADS;
   if (fromEnv) return Number(fromEnv);
-  return Math.min(MAX_WASM_THREADS, availableParallelism());
+  return Math.min(MAX_WASM_THREADS, Math.max(1, Math.floor(availableParallelism() / 2)));
 }
 
 /**
