@@ -15,7 +15,7 @@ const USAGE = `usage: mixent <command>
 
 Named configs: vgg5-ce, spinalvgg-ce, vgg5-minent, vgg5-mixent (packages/experiments/configs).
 Profiles: sample (default; the embedded sample, a quick CPU budget) and full (the reference recipe on the official data).
-Backends: tensorflow, webgpu, wasm, cpu, auto (default; also MIXENT_BACKEND). wasm threads: MIXENT_WASM_THREADS (default: the logical CPUs, at most 8).`;
+Backends: tensorflow, webgpu, wasm, cpu, auto (default; also MIXENT_BACKEND). wasm threads: MIXENT_WASM_THREADS (default: half the logical CPUs).`;
 
 /** Runs the mixent command line and returns its exit code; errors are printed on stderr. */
 export async function runMixentCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
