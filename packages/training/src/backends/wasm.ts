@@ -19,7 +19,7 @@ export interface WasmBackendOptions {
   /**
    * Threads for convolutions, matrix products and pooling (XNNPACK), 1 to 8; 1 runs the single-threaded build.
    * Defaults to MIXENT_WASM_THREADS, else half the logical CPUs. Element-wise kernels run on one thread whatever
-   * this says. In browsers, tfjs' own rules apply (cross-origin isolation).
+   * this says.
    */
   threads?: number;
 }
