@@ -126,7 +126,8 @@ const ALL_CPUS = Math.min(8, availableParallelism());
 
 /** wasm at a width on all logical CPUs, measured by this script in a child process with MIXENT_WASM_THREADS set. */
 function wasmOnAllCpus(widthMultiplier: number): BackendResult {
-  const run = spawnSync(process.execPath, ['--conditions=@mixent/source', '--import', 'tsx', import.meta.filename], {
+  // The same Node flags as this process (tsx's loader here; none in the bundle of tools/device-bundle.sh).
+  const run = spawnSync(process.execPath, [...process.execArgv, import.meta.filename], {
     env: { ...process.env, MIXENT_WASM_THREADS: String(ALL_CPUS), MIXENT_BENCH_ONE_WASM: String(widthMultiplier) },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
