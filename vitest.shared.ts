@@ -10,7 +10,5 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Packages whose issues have not landed yet have no tests of their own.
-    passWithNoTests: true,
   },
 });
