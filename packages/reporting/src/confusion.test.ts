@@ -23,6 +23,8 @@ describe('confusionMatrix', () => {
   it('names bad input', () => {
     expect(() => confusionMatrix([0, 1], [0])).toThrow(/2 predictions for 1 labels/);
     expect(() => confusionMatrix([0, 3], [0, 1], 3)).toThrow(/prediction 3 at index 1 is not a class index below 3/);
+    const [run] = FIXTURE_RUNS;
+    expect(() => confusionMatrixOfRuns([{ ...run!, testPredictions: undefined as unknown as number[] }])).toThrow(/testPredictions/);
   });
 
   it('builds a run\'s matrix and sums the seeds of a row', () => {

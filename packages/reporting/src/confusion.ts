@@ -1,13 +1,7 @@
-import { RunRecordError, runName, validateRun, type ClassIndices, type RunRecord } from './runs.js';
+import { RunRecordError, largestClassIndex, runName, validateRun, type ClassIndices, type RunRecord } from './runs.js';
 
 /** Counts of test examples: `matrix[trueClass][predictedClass]`. */
 export type ConfusionMatrix = number[][];
-
-function largest(values: ClassIndices): number {
-  let max = -1;
-  for (let i = 0; i < values.length; i++) max = Math.max(max, values[i] ?? -1);
-  return max;
-}
 
 /**
  * The confusion matrix of predictions against labels: rows are true classes, columns predicted
@@ -17,7 +11,7 @@ export function confusionMatrix(predictions: ClassIndices, labels: ClassIndices,
   if (predictions.length !== labels.length) {
     throw new RangeError(`confusionMatrix: ${predictions.length} predictions for ${labels.length} labels; they must have the same length`);
   }
-  const k = numClasses ?? Math.max(largest(predictions), largest(labels)) + 1;
+  const k = numClasses ?? Math.max(largestClassIndex(predictions), largestClassIndex(labels)) + 1;
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`confusionMatrix: numClasses is ${k}, expected an integer ≥ 1`);
   const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   for (let i = 0; i < labels.length; i++) {
@@ -43,12 +37,12 @@ export function runConfusionMatrix(run: RunRecord): ConfusionMatrix {
 export function confusionMatrixOfRuns(runs: readonly RunRecord[]): ConfusionMatrix {
   const first = runs[0];
   if (!first) throw new RunRecordError('confusionMatrixOfRuns: no runs');
+  runs.forEach(validateRun);
   const size = Math.max(
-    ...runs.map((r) => r.numClasses ?? Math.max(largest(r.testPredictions), largest(r.testLabels)) + 1),
+    ...runs.map((r) => r.numClasses ?? Math.max(largestClassIndex(r.testPredictions), largestClassIndex(r.testLabels)) + 1),
   );
   const total = Array.from({ length: size }, () => new Array<number>(size).fill(0));
   for (const run of runs) {
-    validateRun(run);
     const matrix = confusionMatrix(run.testPredictions, run.testLabels, size);
     if (run.testLabels.length !== first.testLabels.length) {
       throw new RunRecordError(`${runName(run)} has ${run.testLabels.length} test examples, ${runName(first)} ${first.testLabels.length}`);

@@ -17,8 +17,8 @@ describe('accuracyCurvePoints', () => {
   });
 
   it('averages over the seeds that reached an epoch', () => {
-    const short = makeRun('vgg5-ce', 2, []);
-    const runs = [makeRun('vgg5-ce', 1, []), { ...short, epochs: short.epochs.slice(0, 1) }];
+    const short = makeRun('vgg5-ce', 2, [], { bestEpoch: 1, epochs: [{ epoch: 1, trainAccuracy: 0.5, testAccuracy: 1 }] });
+    const runs = [makeRun('vgg5-ce', 1, []), short];
     expect(accuracyCurvePoints(runs).filter((p) => p.split === 'test').map((p) => [p.epoch, p.seeds])).toEqual([
       [1, 2],
       [2, 1],

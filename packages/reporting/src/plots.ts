@@ -5,6 +5,7 @@ import { runConfusionMatrix, type ConfusionMatrix } from './confusion.js';
 import { PAPER_ROWS } from './paper.js';
 import { validateRun, type RunRecord } from './runs.js';
 import { mean } from './stats.js';
+import { rowLabel } from './table.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
@@ -85,7 +86,7 @@ export function accuracyCurvePoints(runs: readonly RunRecord[], rowOrder?: reado
         const values = rowRuns.flatMap((r) =>
           r.epochs.filter((e) => e.epoch === epoch).map((e) => (split === 'train' ? e.trainAccuracy : e.testAccuracy)),
         );
-        points.push({ row, label: `${first.model}, ${first.loss}`, split, epoch, accuracy: mean(values) * 100, seeds: values.length });
+        points.push({ row, label: rowLabel(first), split, epoch, accuracy: mean(values) * 100, seeds: values.length });
       }
     }
   }

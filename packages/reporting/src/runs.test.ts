@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeRun } from './__fixtures__/make-run.js';
 import { FIXTURE_RUNS } from './__fixtures__/runs.js';
-import { countCorrect, validateRun, validateRuns, type RunRecord } from './runs.js';
+import { countCorrect, validateRun, validateRuns, type EpochRecord, type RunRecord } from './runs.js';
 
 describe('validateRun', () => {
   it('accepts the fixture runs and typed arrays', () => {
@@ -35,6 +35,23 @@ describe('validateRun', () => {
     );
     // Float noise below half an image is accepted.
     expect(() => validateRun(makeRun('vgg5-ce', 1, [0, 1], { testAccuracy: 0.9000001 }))).not.toThrow();
+  });
+
+  it('rejects a best epoch that is not the best of its epochs', () => {
+    const run = makeRun('vgg5-ce', 1, [0, 1]);
+    expect(() => validateRun({ ...run, bestEpoch: 99 })).toThrow(/vgg5-ce seed 1: bestEpoch 99 is not among the run's epochs \(1, 2\)/);
+    expect(() => validateRun({ ...run, bestEpoch: 1.5 })).toThrow(/bestEpoch is 1.5, expected an integer/);
+    expect(() => validateRun({ ...run, bestEpoch: 1 })).toThrow(/testAccuracy 0.9 is not the test accuracy of bestEpoch 1 \(0.45\)/);
+    const later = { epoch: 3, trainAccuracy: 0.8, testAccuracy: 0.95 };
+    expect(() => validateRun({ ...run, epochs: [...run.epochs, later] })).toThrow(/epoch 3 has a better test accuracy \(0.95\) than bestEpoch 2/);
+    // A tie with a later epoch is the same selection, and a run with no epochs recorded has nothing to check.
+    expect(() => validateRun({ ...run, epochs: [...run.epochs, { ...later, testAccuracy: 0.9 }] })).not.toThrow();
+    expect(() => validateRun({ ...run, epochs: [] })).not.toThrow();
+  });
+
+  it('names an epoch entry that is not an object', () => {
+    const run = makeRun('vgg5-ce', 1, []);
+    expect(() => validateRun({ ...run, epochs: [null as unknown as EpochRecord] })).toThrow(/vgg5-ce seed 1: epochs\[0\] is null, expected an object/);
   });
 
   it('rejects class indices that are not class indices', () => {

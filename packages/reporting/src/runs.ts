@@ -85,10 +85,32 @@ function checkClassIndices(values: unknown, what: string): void {
   }
 }
 
-function maxOf(values: ClassIndices): number {
+/** The largest class index in `values`, or −1 when there is none. */
+export function largestClassIndex(values: ClassIndices): number {
   let max = -1;
   for (let i = 0; i < values.length; i++) max = Math.max(max, values[i] ?? -1);
   return max;
+}
+
+/**
+ * The reference's selection, checked against the epochs it selects from: `bestEpoch` is one of them, its test
+ * accuracy is the run's `testAccuracy`, and no epoch beats it (each within `tolerance`, half an image).
+ */
+function checkBestEpoch(run: RunRecord, name: string, tolerance: number): void {
+  const best = run.epochs.find((e) => e.epoch === run.bestEpoch);
+  if (best === undefined) {
+    throw new RunRecordError(`${name}: bestEpoch ${run.bestEpoch} is not among the run's epochs (${run.epochs.map((e) => e.epoch).join(', ')})`);
+  }
+  if (Math.abs(best.testAccuracy - run.testAccuracy) > tolerance) {
+    throw new RunRecordError(`${name}: testAccuracy ${run.testAccuracy} is not the test accuracy of bestEpoch ${run.bestEpoch} (${best.testAccuracy})`);
+  }
+  const better = run.epochs.find((e) => e.testAccuracy - run.testAccuracy > tolerance);
+  if (better !== undefined) {
+    throw new RunRecordError(
+      `${name}: epoch ${better.epoch} has a better test accuracy (${better.testAccuracy}) than bestEpoch ${run.bestEpoch} (${run.testAccuracy}); ` +
+        'the reference selects the best',
+    );
+  }
 }
 
 /** Checks one run record on its own and throws a {@link RunRecordError} naming the first problem. */
@@ -101,18 +123,21 @@ export function validateRun(run: RunRecord): void {
   if (typeof run.loss !== 'string' || run.loss === '') throw new RunRecordError(`${name}: loss display name is missing`);
   checkFraction(run.testAccuracy, `${name}: testAccuracy`);
   checkFraction(run.valSelectedTestAccuracy, `${name}: valSelectedTestAccuracy`);
-  if (!Number.isFinite(run.bestEpoch)) throw new RunRecordError(`${name}: bestEpoch is ${String(run.bestEpoch)}, expected a number`);
+  if (!Number.isInteger(run.bestEpoch)) throw new RunRecordError(`${name}: bestEpoch is ${String(run.bestEpoch)}, expected an integer`);
   if (!Array.isArray(run.epochs)) throw new RunRecordError(`${name}: epochs must be an array`);
-  run.epochs.forEach((e, i) => {
+  run.epochs.forEach((e: unknown, i) => {
     const at = `${name}: epochs[${i}]`;
-    if (!Number.isFinite(e.epoch)) throw new RunRecordError(`${at}.epoch is ${String(e.epoch)}, expected a number`);
-    checkFraction(e.trainAccuracy, `${at}.trainAccuracy`);
-    checkFraction(e.testAccuracy, `${at}.testAccuracy`);
-    if (e.valAccuracy !== undefined) checkFraction(e.valAccuracy, `${at}.valAccuracy`);
+    if (typeof e !== 'object' || e === null) throw new RunRecordError(`${at} is ${String(e)}, expected an object`);
+    const { epoch, trainAccuracy, testAccuracy, valAccuracy } = e as EpochRecord;
+    if (!Number.isFinite(epoch)) throw new RunRecordError(`${at}.epoch is ${String(epoch)}, expected a number`);
+    checkFraction(trainAccuracy, `${at}.trainAccuracy`);
+    checkFraction(testAccuracy, `${at}.testAccuracy`);
+    if (valAccuracy !== undefined) checkFraction(valAccuracy, `${at}.valAccuracy`);
   });
   checkClassIndices(run.testPredictions, `${name}: testPredictions`);
   checkClassIndices(run.testLabels, `${name}: testLabels`);
   const n = run.testLabels.length;
+  if (run.epochs.length > 0) checkBestEpoch(run, name, 0.5 / Math.max(n, 1));
   if (run.testPredictions.length !== n) {
     throw new RunRecordError(`${name}: ${run.testPredictions.length} test predictions for ${n} test labels; they must have the same length`);
   }
@@ -120,7 +145,7 @@ export function validateRun(run: RunRecord): void {
     if (!Number.isInteger(run.numClasses) || run.numClasses < 1) {
       throw new RunRecordError(`${name}: numClasses is ${String(run.numClasses)}, expected an integer ≥ 1`);
     }
-    const largest = Math.max(maxOf(run.testLabels), maxOf(run.testPredictions));
+    const largest = Math.max(largestClassIndex(run.testLabels), largestClassIndex(run.testPredictions));
     if (largest >= run.numClasses) throw new RunRecordError(`${name}: class index ${largest} is not below numClasses ${run.numClasses}`);
   }
   const correct = countCorrect(run.testPredictions, run.testLabels);

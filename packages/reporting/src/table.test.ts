@@ -79,4 +79,15 @@ describe('buildPaperTable', () => {
     expect(toCsv(table).split('\n')[1]).toMatch(/^"width ×0.25, lr_decay 50%",vgg5-ce,"VGG_5 & ""co"" 100%",/);
     expect(toMarkdown({ ...table, rows: table.rows.map((r) => ({ ...r, loss: 'a|b' })) })).toContain('a\\|b');
   });
+
+  it('keeps every line break out of table rows and the LaTeX comment line', () => {
+    const runs = [makeRun('vgg5-ce', 1, [], { loss: 'CE\nsecond line' })];
+    const table = buildPaperTable(runs, { configuration: 'sample A\r\\input{evil}\u2028end' });
+    const markdown = toMarkdown(table, { summary: false });
+    expect(markdown).toContain('| VGG-5 | CE second line | 95.86 |');
+    const latex = toLatex(table);
+    expect(latex).toContain('% Configuration: sample A \\input{evil} end\n');
+    expect(latex).not.toMatch(/[\r\u2028]/);
+    expect(latex).toContain('CE second line');
+  });
 });
