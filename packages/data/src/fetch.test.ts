@@ -245,6 +245,20 @@ describe('fetchEmnistLetters', () => {
     );
   });
 
+  it('drops an archive it cannot read, so that the next call downloads it again', async () => {
+    const dir = tempDir();
+    // A server (a captive portal, a maintenance page) that answers with a web page instead of the archive.
+    const page = await serve({ body: Buffer.from('<html>maintenance</html>') });
+    const error = await failure(fetchEmnistLetters({ dir, url: page.url, files, ...quiet() }));
+    expect(error.message).toMatch(/gzip\.zip: not a readable zip archive .*\(.*gzip\.zip was deleted: the next call downloads it again\)$/);
+    expect(existsSync(join(dir, 'gzip.zip'))).toBe(false);
+    const good = await serve();
+    const result = await fetchEmnistLetters({ dir, url: good.url, files, ...quiet() });
+    expect(result.downloaded).toBe(true);
+    expect(good.requests).toHaveLength(1);
+    expect(readFileSync(join(dir, OFFICIAL_FILES.testLabels.name)).equals(contents.get(OFFICIAL_FILES.testLabels.name)!)).toBe(true);
+  });
+
   it('names a missing entry of the archive', async () => {
     const extra: ChecksummedFile = { name: 'emnist-letters-mapping.txt', sha256: '1'.repeat(64), bytes: 1 };
     const server = await serve();

@@ -7,6 +7,7 @@ import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { type ChecksummedFile, OFFICIAL_FILES, describeCheck, verifyFiles } from './checksums.js';
+import { isSystemError } from './files.js';
 import { type Progress, createProgress } from './progress.js';
 
 /** NIST's archive of every EMNIST split as gzip IDX files (about 560 MB). */
@@ -51,7 +52,7 @@ export interface FetchResult {
   downloaded: boolean;
 }
 
-/** A download that failed and should not be retried as is (a 404, a refusal). */
+/** A download that failed; `retryable` says whether trying again may help (a cut connection, HTTP 5xx) or not (a 404). */
 export class DownloadError extends Error {
   override readonly name = 'DownloadError';
   constructor(
@@ -105,8 +106,12 @@ export async function fetchEmnistLetters(options: FetchOptions = {}): Promise<Fe
   try {
     await extractVerified(zipPath, dir, wanted);
   } catch (error) {
-    // A bad archive must not be reused by the next call: it is fetched anew.
-    if (error instanceof ChecksumError) await rm(zipPath, { force: true });
+    // A bad archive (unreadable, truncated, an entry missing or corrupt) must not be reused by the next call: it is
+    // fetched anew. A system error writing the extracted files (disk full, permissions) says nothing against it.
+    if (!isSystemError(error)) {
+      await rm(zipPath, { force: true });
+      if (error instanceof Error) error.message += ` (${zipPath} was deleted: the next call downloads it again)`;
+    }
     throw error;
   }
   if (!options.keepZip) await rm(zipPath, { force: true });

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { isSystemError } from './files.js';
 import {
   type IdxFile,
   type IdxHeader,
@@ -14,8 +15,9 @@ import {
 
 /**
  * Parses an IDX file from a stream of chunks (a Node Readable, a web stream, any async iterable),
- * inflating gzip on the fly. Memory holds the decoded elements once: neither the compressed
- * file nor a concatenation of chunks is ever held whole, which is what large files need.
+ * inflating gzip on the fly. Neither the compressed file nor a concatenation of chunks is ever held whole,
+ * which is what large files need: memory holds the data once (twice while elements wider than a byte are
+ * decoded from big-endian).
  */
 export async function parseIdxStream(chunks: AsyncIterable<Uint8Array>, source: IdxSource = {}): Promise<IdxFile> {
   let pending: Uint8Array = new Uint8Array(0);
@@ -59,8 +61,14 @@ export async function parseIdxStream(chunks: AsyncIterable<Uint8Array>, source: 
 }
 
 /** Reads and parses an IDX file (gzip or not) from disk by streaming; errors name the path. */
-export function readIdxFile(path: string): Promise<IdxFile> {
-  return parseIdxStream(createReadStream(path, { highWaterMark: 1 << 20 }), { file: path });
+export async function readIdxFile(path: string): Promise<IdxFile> {
+  try {
+    return await parseIdxStream(createReadStream(path, { highWaterMark: 1 << 20 }), { file: path });
+  } catch (error) {
+    // Node's messages name the path on open (ENOENT) but not on read (EISDIR, EIO).
+    if (isSystemError(error) && !error.message.includes(path)) throw new Error(`${path}: cannot read it (${error.message})`, { cause: error });
+    throw error;
+  }
 }
 
 /** Passes chunks through unchanged, or through gunzip when the first bytes are the gzip magic. */

@@ -78,8 +78,15 @@ const corpus: { name: string; bytes: () => Uint8Array; message: RegExp; offset?:
   {
     name: 'absurd dimensions',
     bytes: () => handIdx([0, 0, 8, 3, 0, 0, 0xff, 0xff, 0, 0, 0xff, 0xff, 0, 0, 0, 28], []),
-    message: /byte 8: dimensions \[65535, 65535, …\] hold more than 2147483647 elements: absurd size/,
+    message: /byte 8: dimensions \[65535, 65535, …\] of uint8 hold more than 2147483647 bytes: absurd size/,
     offset: 8,
+  },
+  {
+    // Few enough elements, but 8 bytes each: the limit is on the bytes to allocate.
+    name: 'absurd float64 dimensions',
+    bytes: () => handIdx([0, 0, 0x0e, 1, 0x7f, 0xff, 0xff, 0xff], []),
+    message: /byte 4: dimensions \[2147483647\] of float64 hold more than 2147483647 bytes: absurd size/,
+    offset: 4,
   },
   { name: 'truncated data', bytes: () => handIdx([0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 3], [1, 2, 3, 4, 5]), message: /byte 17: truncated data: dims \[2, 3\] of uint8 need 18 bytes, found 17/, offset: 17 },
   { name: 'truncated int32 data', bytes: () => handIdx([0, 0, 0x0c, 1, 0, 0, 0, 2], [0, 0, 0, 1, 0, 0]), message: /byte 14: truncated data: dims \[2\] of int32 need 16 bytes, found 14/, offset: 14 },
@@ -146,6 +153,8 @@ describe('parseIdxStream', () => {
     writeFileSync(bad, bytes.subarray(0, 1000));
     await expect(readIdxFile(bad)).rejects.toThrow(`${bad}, byte 1000: truncated data`);
     await expect(readIdxFile(join(dir, 'missing.idx'))).rejects.toThrow(/ENOENT.*missing\.idx/);
+    // Reading a folder fails on read, where Node's message has no path.
+    await expect(readIdxFile(dir)).rejects.toThrow(`${dir}: cannot read it (EISDIR: illegal operation on a directory, read)`);
   });
 });
 

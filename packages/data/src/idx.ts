@@ -44,8 +44,8 @@ export interface IdxSource {
 
 /** The largest rank accepted: IDX allows 255, but no real data set has more than a handful. */
 export const IDX_MAX_RANK = 8;
-/** The largest element count accepted (2^31 - 1), beyond which no typed array can hold the data. */
-export const IDX_MAX_ELEMENTS = 2 ** 31 - 1;
+/** The largest data section accepted, in bytes (2^31 − 1): a header that claims more is refused before any allocation. */
+export const IDX_MAX_BYTES = 2 ** 31 - 1;
 
 /** A defect in an IDX file; the message names the file (when known), the byte offset and what was expected. */
 export class IdxFormatError extends Error {
@@ -127,11 +127,11 @@ export function readIdxHeader(bytes: Uint8Array, source: IdxSource = {}): IdxHea
       throw new IdxFormatError(source.file, 4 + 4 * d, `dimension ${d} is 0: expected a positive size`);
     }
     elements *= size;
-    if (elements > IDX_MAX_ELEMENTS) {
+    if (elements * kind.bytes > IDX_MAX_BYTES) {
       throw new IdxFormatError(
         source.file,
         4 + 4 * d,
-        `dimensions [${[...dims, size].join(', ')}${d < rank - 1 ? ', …' : ''}] hold more than ${IDX_MAX_ELEMENTS} elements: absurd size`,
+        `dimensions [${[...dims, size].join(', ')}${d < rank - 1 ? ', …' : ''}] of ${kind.name} hold more than ${IDX_MAX_BYTES} bytes: absurd size`,
       );
     }
     dims.push(size);

@@ -7,7 +7,7 @@
 
 // IDX format
 export {
-  IDX_MAX_ELEMENTS,
+  IDX_MAX_BYTES,
   IDX_MAX_RANK,
   IDX_TYPES,
   IdxFormatError,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from './rng.js';
+import { Rng, type RngState } from './rng.js';
 
 describe('Rng', () => {
   it('repeats its sequence for a seed and differs across seeds', () => {
@@ -12,7 +12,10 @@ describe('Rng', () => {
   it('continues exactly from a saved state, through JSON', () => {
     const rng = Rng.fromSeed(42);
     for (let i = 0; i < 10; i++) rng.next();
-    const saved = JSON.parse(JSON.stringify(rng.state())) as ReturnType<Rng['state']>;
+    const saved = JSON.parse(JSON.stringify(rng.state())) as RngState;
+    // RngState spells out seedrandom's Alea state: its fields must be exactly these numbers.
+    expect(Object.keys(saved).sort()).toEqual(['c', 's0', 's1', 's2']);
+    expect(Object.values(saved).every((v) => typeof v === 'number')).toBe(true);
     const expected = Array.from({ length: 10 }, () => rng.next());
     const restored = Rng.fromState(saved);
     expect(Array.from({ length: 10 }, () => restored.next())).toEqual(expected);

@@ -1,7 +1,15 @@
 import seedrandom from 'seedrandom';
 
-/** The complete state of an Rng: JSON-serializable, so checkpoints can store and restore it. */
-export type RngState = seedrandom.State.Alea;
+/**
+ * The complete state of an Rng (Alea's three seeds and carry): JSON-serializable, so checkpoints can store and
+ * restore it. Spelled out rather than taken from @types/seedrandom, which installs need not have.
+ */
+export interface RngState {
+  c: number;
+  s0: number;
+  s1: number;
+  s2: number;
+}
 
 /**
  * A seeded pseudo-random generator (Alea, from seedrandom) whose state can be saved and

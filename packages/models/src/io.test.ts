@@ -79,8 +79,16 @@ describe('saveModel', () => {
     const dir = path.join(root, 'precious');
     await fs.mkdir(dir);
     await fs.writeFile(path.join(dir, 'notes.txt'), 'keep me');
-    await expect(saveModel(vgg5({ widthMultiplier: 0.125 }), dir)).rejects.toThrow(/refusing to replace/);
+    await expect(saveModel(vgg5({ widthMultiplier: 0.125 }), dir)).rejects.toThrow(`${dir} holds files saveModel did not write (notes.txt)`);
     expect(await fs.readFile(path.join(dir, 'notes.txt'), 'utf8')).toBe('keep me');
+  });
+
+  it('refuses to replace a saved model that has other files beside it', async () => {
+    const dir = path.join(root, 'model-with-notes');
+    await saveModel(vgg5({ widthMultiplier: 0.125 }), dir);
+    await fs.writeFile(path.join(dir, 'notes.txt'), 'keep me too');
+    await expect(saveModel(vgg5({ widthMultiplier: 0.125 }), dir)).rejects.toThrow(/\(notes\.txt\); refusing to replace it/);
+    expect((await fs.readdir(dir)).sort()).toEqual([MODEL_JSON_FILE, 'notes.txt', WEIGHTS_FILE]);
   });
 });
 

@@ -36,7 +36,10 @@ export function fileSystemIOHandler(dir: string): tf.io.IOHandler {
   };
 }
 
-/** Saves a model's topology and all its weights (BatchNorm statistics included) to `dir`, atomically. */
+/**
+ * Saves a model's topology and all its weights (BatchNorm statistics included) to `dir`, atomically: a previous
+ * save there is replaced whole, and a folder that holds anything else is refused.
+ */
 export async function saveModel(model: tfl.LayersModel, dir: string): Promise<tf.io.SaveResult> {
   return model.save(fileSystemIOHandler(dir));
 }
@@ -98,8 +101,10 @@ async function writeArtifacts(dir: string, artifacts: tf.io.ModelArtifacts): Pro
     const entries = await fs.readdir(dir).catch(() => {
       throw new Error(`saveModel: ${dir} exists and is not a directory`);
     });
-    if (entries.length > 0 && !entries.includes(MODEL_JSON_FILE)) {
-      throw new Error(`saveModel: ${dir} is not empty and holds no ${MODEL_JSON_FILE}; refusing to replace it`);
+    // Replacing the folder deletes what is in it: only a previous save (model.json and weights.bin) may go.
+    const foreign = entries.filter((entry) => entry !== MODEL_JSON_FILE && entry !== WEIGHTS_FILE);
+    if (foreign.length > 0) {
+      throw new Error(`saveModel: ${dir} holds files saveModel did not write (${foreign.join(', ')}); refusing to replace it`);
     }
   }
   // Same parent, so both renames stay on one file system and are atomic.
