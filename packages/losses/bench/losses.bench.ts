@@ -174,7 +174,7 @@ for (const backend of backends) {
       }),
     );
     const note =
-      'VGG-5 of @mixent/models, one Adam step on 28x28 inputs, timed on the cpu backend (stock tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel; @mixent/training adds it, but depends on this package); batch kept small because a step takes minutes there. The losses are timed at [batch, 62] in the same process; percentOfStep = 100 * loss / step (median step, first step excluded).';
+      'VGG-5 of @mixent/models, one Adam step on 28x28 inputs, timed on the cpu backend (stock tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel; @mixent/training adds it, but depends on this package); batch kept small because a step takes minutes there. The losses are timed at [batch, 62] in the same process; percentOfStep = 100 * loss / step, the step being the median of `steps` steps after the first (one step by default: each takes minutes here).';
     report.vgg5Step = { note, backend, batch: vgg5Batch, ...vgg, losses };
     console.log('vgg5', JSON.stringify(report.vgg5Step));
   }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { Hypothesis, Targets, batchMeanOfRowSums, checkInputs } from './core.js';
+import { Hypothesis, Targets, batchMean, checkInputs } from './core.js';
 import type {
   ConfidencePenaltyOptions,
   FocalLossOptions,
@@ -24,9 +24,9 @@ const LABEL_SMOOTHING_DEFAULTS: Required<LabelSmoothingOptions> = Object.freeze(
 const FOCAL_DEFAULTS: Required<FocalLossOptions> = Object.freeze({ gamma: 2, alpha: 0.25, fromProbabilities: false });
 const POLY1_DEFAULTS: Required<Poly1Options> = Object.freeze({ epsilon: 2, fromProbabilities: false });
 
-/** mean_n −Σ_k y_k ln p_k. */
-function naturalCrossEntropy(targets: Targets, hypothesis: Hypothesis): tf.Scalar {
-  return tf.neg(batchMeanOfRowSums(tf.mul(targets.dense(), hypothesis.logProbs())));
+/** −Σ_k y_k ln p_k of each example. */
+function naturalCrossEntropy(targets: Targets, hypothesis: Hypothesis): tf.Tensor1D {
+  return tf.neg(tf.sum<tf.Tensor1D>(tf.mul(targets.dense(), hypothesis.logProbs()), 1));
 }
 
 /** Fills in and checks the options of `symmetricCrossEntropy`. */
@@ -84,12 +84,17 @@ export function resolvePoly1Options(fnName: string, options?: Poly1Options): Req
  * @returns the batch mean, a scalar.
  */
 export function symmetricCrossEntropy(labels: tf.Tensor, logits: tf.Tensor, options?: SymmetricCrossEntropyOptions): tf.Scalar {
+  return batchMean(() => symmetricCrossEntropyPerExample(labels, logits, options));
+}
+
+/** `symmetricCrossEntropy` of each example, [N]. */
+export function symmetricCrossEntropyPerExample(labels: tf.Tensor, logits: tf.Tensor, options?: SymmetricCrossEntropyOptions): tf.Tensor1D {
   const { alpha, beta, logZero, fromProbabilities } = resolveSymmetricOptions('symmetricCrossEntropy', options);
   const predictions = checkInputs('symmetricCrossEntropy', labels, logits);
   return tf.tidy(() => {
     const targets = new Targets(labels, predictions.shape[1]);
     const hypothesis = new Hypothesis(predictions, fromProbabilities);
-    const reverse = tf.neg(batchMeanOfRowSums(tf.mul(hypothesis.probs(), targets.logClipped(logZero))));
+    const reverse = tf.neg(tf.sum(tf.mul(hypothesis.probs(), targets.logClipped(logZero)), 1));
     return tf.add(tf.mul(naturalCrossEntropy(targets, hypothesis), alpha), tf.mul(reverse, beta));
   });
 }
@@ -104,12 +109,17 @@ export function symmetricCrossEntropy(labels: tf.Tensor, logits: tf.Tensor, opti
  * @returns the batch mean, a scalar.
  */
 export function confidencePenalty(labels: tf.Tensor, logits: tf.Tensor, options?: ConfidencePenaltyOptions): tf.Scalar {
+  return batchMean(() => confidencePenaltyPerExample(labels, logits, options));
+}
+
+/** `confidencePenalty` of each example, [N]. */
+export function confidencePenaltyPerExample(labels: tf.Tensor, logits: tf.Tensor, options?: ConfidencePenaltyOptions): tf.Tensor1D {
   const { beta, fromProbabilities } = resolveConfidencePenaltyOptions('confidencePenalty', options);
   const predictions = checkInputs('confidencePenalty', labels, logits);
   return tf.tidy(() => {
     const targets = new Targets(labels, predictions.shape[1]);
     const hypothesis = new Hypothesis(predictions, fromProbabilities);
-    const negativeEntropy = batchMeanOfRowSums(tf.mul(hypothesis.probs(), hypothesis.logProbs()));
+    const negativeEntropy = tf.sum(tf.mul(hypothesis.probs(), hypothesis.logProbs()), 1);
     return tf.add(naturalCrossEntropy(targets, hypothesis), tf.mul(negativeEntropy, beta));
   });
 }
@@ -123,13 +133,18 @@ export function confidencePenalty(labels: tf.Tensor, logits: tf.Tensor, options?
  * @returns the batch mean, a scalar.
  */
 export function labelSmoothingCrossEntropy(labels: tf.Tensor, logits: tf.Tensor, options?: LabelSmoothingOptions): tf.Scalar {
+  return batchMean(() => labelSmoothingCrossEntropyPerExample(labels, logits, options));
+}
+
+/** `labelSmoothingCrossEntropy` of each example, [N]. */
+export function labelSmoothingCrossEntropyPerExample(labels: tf.Tensor, logits: tf.Tensor, options?: LabelSmoothingOptions): tf.Tensor1D {
   const { smoothing, fromProbabilities } = resolveLabelSmoothingOptions('labelSmoothingCrossEntropy', options);
   const predictions = checkInputs('labelSmoothingCrossEntropy', labels, logits);
   return tf.tidy(() => {
     const targets = new Targets(labels, predictions.shape[1]);
     const hypothesis = new Hypothesis(predictions, fromProbabilities);
     const smoothed = tf.add(tf.mul(targets.dense(), 1 - smoothing), smoothing / predictions.shape[1]);
-    return tf.neg(batchMeanOfRowSums(tf.mul(smoothed, hypothesis.logProbs())));
+    return tf.neg(tf.sum<tf.Tensor1D>(tf.mul(smoothed, hypothesis.logProbs()), 1));
   });
 }
 
@@ -144,6 +159,11 @@ export function labelSmoothingCrossEntropy(labels: tf.Tensor, logits: tf.Tensor,
  * @returns the batch mean, a scalar.
  */
 export function focalLoss(labels: tf.Tensor, logits: tf.Tensor, options?: FocalLossOptions): tf.Scalar {
+  return batchMean(() => focalLossPerExample(labels, logits, options));
+}
+
+/** `focalLoss` of each example, [N]. */
+export function focalLossPerExample(labels: tf.Tensor, logits: tf.Tensor, options?: FocalLossOptions): tf.Tensor1D {
   const { gamma, alpha, fromProbabilities } = resolveFocalOptions('focalLoss', options);
   const predictions = checkInputs('focalLoss', labels, logits);
   return tf.tidy(() => {
@@ -152,7 +172,7 @@ export function focalLoss(labels: tf.Tensor, logits: tf.Tensor, options?: FocalL
     const logTerms = tf.mul(targets.dense(), hypothesis.logProbs());
     const terms =
       gamma === 0 ? logTerms : tf.mul(tf.pow(tf.maximum(hypothesis.complement(), FOCAL_COMPLEMENT_FLOOR), gamma), logTerms);
-    return tf.mul(batchMeanOfRowSums(terms), -alpha);
+    return tf.mul(tf.sum<tf.Tensor1D>(terms, 1), -alpha);
   });
 }
 
@@ -166,12 +186,17 @@ export function focalLoss(labels: tf.Tensor, logits: tf.Tensor, options?: FocalL
  * @returns the batch mean, a scalar.
  */
 export function poly1Loss(labels: tf.Tensor, logits: tf.Tensor, options?: Poly1Options): tf.Scalar {
+  return batchMean(() => poly1LossPerExample(labels, logits, options));
+}
+
+/** `poly1Loss` of each example, [N]. */
+export function poly1LossPerExample(labels: tf.Tensor, logits: tf.Tensor, options?: Poly1Options): tf.Tensor1D {
   const { epsilon, fromProbabilities } = resolvePoly1Options('poly1Loss', options);
   const predictions = checkInputs('poly1Loss', labels, logits);
   return tf.tidy(() => {
     const targets = new Targets(labels, predictions.shape[1]);
     const hypothesis = new Hypothesis(predictions, fromProbabilities);
-    const complementOfTrue = batchMeanOfRowSums(tf.mul(targets.dense(), hypothesis.complement()));
+    const complementOfTrue = tf.sum(tf.mul(targets.dense(), hypothesis.complement()), 1);
     return tf.add(naturalCrossEntropy(targets, hypothesis), tf.mul(complementOfTrue, epsilon));
   });
 }

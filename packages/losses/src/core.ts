@@ -27,14 +27,19 @@ export function checkPredictions(fnName: string, logits: tf.Tensor): tf.Tensor2D
   return logits as tf.Tensor2D;
 }
 
-/** The backends whose tensors live in host memory, where reading labels back costs nothing. */
+/**
+ * The backends whose tensors are cheap to read back, where labels are checked value by value: cpu and wasm hold
+ * them in host memory, and `tensorflow` is tfjs-node (with tfjs-node-gpu, which registers under the same name,
+ * the check costs one small read back from the GPU per call).
+ */
 const HOST_MEMORY_BACKENDS: ReadonlySet<string> = new Set(['cpu', 'wasm', 'tensorflow']);
 
 /**
  * Checks that `labels` fits `logits` of shape [N, K]: int32 class indices of shape [N], or a
- * one-hot / probability tensor of shape [N, K] (float32 or int32). On host-memory backends
- * (cpu, wasm, tfjs-node) index values are checked to lie in [0, K); on GPU backends that
- * would stall the pipeline, so there an index outside [0, K) gives an all-zero label row.
+ * one-hot / probability tensor of shape [N, K] (float32 or int32). On the backends that read back
+ * cheaply (cpu, wasm, tfjs-node) the values are checked too: indices in [0, K), probabilities
+ * finite and in [0, 1]. On webgpu and webgl that would stall the pipeline, so there an index
+ * outside [0, K) gives an all-zero label row and bad probabilities give a wrong loss.
  */
 function checkLabels(fnName: string, labels: tf.Tensor, logits: tf.Tensor2D): void {
   if (!(labels instanceof tf.Tensor)) {
@@ -60,6 +65,15 @@ function checkLabels(fnName: string, labels: tf.Tensor, logits: tf.Tensor2D): vo
       throw new TypeError(`${fnName}: labels of shape [N, K] must be float32 or int32, got ${labels.dtype}`);
     }
     if (labels.shape[0] !== n || labels.shape[1] !== k) throw new Error(`${fnName}: ${shapes}`);
+    if (HOST_MEMORY_BACKENDS.has(tf.getBackend())) {
+      const values = labels.dataSync();
+      const at = values.findIndex((v) => !(v >= 0 && v <= 1));
+      if (at >= 0) {
+        throw new RangeError(
+          `${fnName}: label [${Math.floor(at / k)}, ${at % k}] is ${values[at]}: one-hot or probability labels must lie in [0, 1]`,
+        );
+      }
+    }
     return;
   }
   throw new Error(`${fnName}: labels must be int32 indices of shape [N] or a tensor of shape [N, K]; ${shapes}`);
@@ -196,7 +210,10 @@ export class Hypothesis {
   }
 }
 
-/** mean over rows of Σ_k terms[n, k]: rows first, so float32 sums stay short. */
-export function batchMeanOfRowSums(terms: tf.Tensor): tf.Scalar {
-  return tf.mean<tf.Scalar>(tf.sum(terms, 1));
+/**
+ * The mean over the batch of the per-example losses `perExample` makes, which every loss returns (each example's
+ * terms summed first, so float32 sums stay short). The per-example tensor is freed; gradients flow through.
+ */
+export function batchMean(perExample: () => tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => tf.mean<tf.Scalar>(perExample()));
 }

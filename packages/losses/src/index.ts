@@ -1,5 +1,6 @@
 // The public surface of @mixent/losses. Every loss takes (labels, logits, options?) and returns
-// the mean over the batch as a tf.Scalar; see README.md for the formulas.
+// the mean over the batch as a tf.Scalar (getPerExampleLoss gives one loss per example); see README.md for the
+// formulas.
 
 // The paper's losses and their building blocks
 export { crossEntropy, entropy, minEntropyLoss, mixEntropyLoss, swappedCrossEntropy } from './paper.js';
@@ -21,13 +22,14 @@ export type {
   LossFunction,
   LossWeight,
   PaperLossOptions,
+  PerExampleLossFunction,
   Poly1Options,
   PredictionOptions,
   SymmetricCrossEntropyOptions,
 } from './options.js';
 
 // Losses named as data
-export { LOSS_NAMES, getLoss, isLossName } from './registry.js';
+export { LOSS_NAMES, getLoss, getPerExampleLoss, isLossName } from './registry.js';
 export type { LossName, LossOptionsByName } from './registry.js';
 
 // Learnable loss weights

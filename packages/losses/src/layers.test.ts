@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { toLayersLoss } from './layers.js';
+import { type LayersLossFunction, toLayersLoss } from './layers.js';
 import { minEntropyLoss } from './paper.js';
 import { MIN_ENT_PRESET, MIX_ENT_PRESET } from './presets.js';
 import type { LossName } from './registry.js';
@@ -69,6 +69,22 @@ describe('toLayersLoss', () => {
     expect(evaluated.every((t) => Number.isFinite(t.dataSync()[0]))).toBe(true);
     tf.dispose([...evaluated, x, y]);
     model.dispose();
+  });
+
+  it('weights examples by classWeight exactly as tfjs-layers weights its own cross entropy', async () => {
+    const { x, y } = data();
+    // Learning rate 0: both fits see the same predictions, so the reported losses compare the weighting alone.
+    const fitWith = async (loss: string | LayersLossFunction) => {
+      const model = tinyModel('softmax');
+      model.compile({ optimizer: tf.train.sgd(0), loss });
+      const history = await model.fit(x, y, { epochs: 1, batchSize: 200, verbose: 0, classWeight: { 0: 10, 1: 0, 2: 1, 3: 2 } });
+      model.dispose();
+      return (history.history.loss as number[])[0]!;
+    };
+    const ours = await fitWith(toLayersLoss('cross-entropy', { eps: 0, fromProbabilities: true }));
+    const theirs = await fitWith('categoricalCrossentropy');
+    expect(ours).toBeCloseTo(theirs, 5);
+    tf.dispose([x, y]);
   });
 
   it('refuses options next to a function, where they would be ignored', () => {

@@ -6,6 +6,9 @@ export type LossWeight = number | tf.Scalar;
 /** Every loss of this package: labels and logits in, the mean over the batch out. */
 export type LossFunction = (labels: tf.Tensor, logits: tf.Tensor) => tf.Scalar;
 
+/** A loss of this package example by example: labels and logits in, one loss per example out, [N]. */
+export type PerExampleLossFunction = (labels: tf.Tensor, logits: tf.Tensor) => tf.Tensor1D;
+
 /** Options shared by every loss. */
 export interface PredictionOptions {
   /**

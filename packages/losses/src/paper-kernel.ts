@@ -6,11 +6,11 @@ import { logSoftmaxParts } from './core.js';
 type Coefficient = number | tf.Scalar;
 
 /**
- * A loss of the paper from logits, as natural-log terms and their coefficients (c = w / ln b):
+ * A loss of the paper from logits, per example, as natural-log terms and their coefficients (c = w / ln b):
  * c1 · T1 + c2 · T2, with
- *   T1 = mean_n −Σ_k y_k ln(p_k + eps)   (cross entropy)
- *   T2 = mean_n −Σ_k p_k ln(p_k + eps)   (entropy)  or
- *   T2 = mean_n −Σ_k p_k ln(y_k + eps)   (swapped cross entropy).
+ *   T1 = −Σ_k y_k ln(p_k + eps)   (cross entropy)
+ *   T2 = −Σ_k p_k ln(p_k + eps)   (entropy)  or
+ *   T2 = −Σ_k p_k ln(y_k + eps)   (swapped cross entropy).
  * A term left out is 0.
  */
 export interface PaperTerms {
@@ -48,44 +48,57 @@ function probabilitiesAndLogs(
   return { probs, logProbsPlus: tf.add(general, tf.mul(tf.sub(1, notTop), topCorrection)), notTop, topComplement };
 }
 
-/** mean_n −Σ_k a_nk b_nk. */
-function negativeMeanOfRowSums(a: tf.Tensor, b: tf.Tensor): tf.Scalar {
-  return tf.neg(tf.mean<tf.Scalar>(tf.sum(tf.mul(a, b), 1)));
+/** −Σ_k a_nk b_nk of each row n. */
+function negativeRowSums(a: tf.Tensor, b: tf.Tensor): tf.Tensor1D {
+  return tf.neg(tf.sum<tf.Tensor1D>(tf.mul(a, b), 1));
+}
+
+/** The batch mean of per-example values, or the values themselves; a scalar (a term left out) stays as it is. */
+function reduce<R extends Reduction>(values: tf.Tensor, reduction: R): Reduced<R> {
+  return (reduction === 'mean' && values.rank > 0 ? tf.mean(values) : values) as Reduced<R>;
 }
 
 function toScalar(coefficient: Coefficient | undefined): tf.Scalar {
   return coefficient instanceof tf.Tensor ? coefficient : tf.scalar(coefficient ?? 0);
 }
 
+/** `'mean'`: the batch mean, a scalar; `'none'`: one value per example, [N]. */
+export type Reduction = 'mean' | 'none';
+
+/** What a loss with `reduction` R returns. */
+export type Reduced<R extends Reduction> = R extends 'mean' ? tf.Scalar : tf.Tensor1D;
+
 /**
- * c1 · T1 + c2 · T2 of `terms` from logits, with the gradient in closed form. For a loss ℓ(p)
+ * c1 · T1 + c2 · T2 of `terms` from logits, its batch mean or per example, with the gradient in closed form. For a loss ℓ(p)
  * of p = softmax(z), ∂ℓ/∂z = p ⊙ a − p · Σ_k p_k a_k with a = ∂ℓ/∂p, and here
  *   p ⊙ a = −c1 · y ⊙ q − c2 · p ⊙ (ln(p + eps) + q)   (entropy)
  *   p ⊙ a = −c1 · y ⊙ q − c2 · p ⊙ ln(y + eps)         (swapped)
  * with q = p / (p + eps) ∈ [0, 1] (1 when eps = 0). Every factor is bounded, so the gradient is
  * finite for any finite logits; ∂/∂c1 = T1 and ∂/∂c2 = T2 let tensor weights learn. Writing
  * the gradient out saves the transcendental functions autodiff would add, and differentiates
- * without tfjs' registered gradients. Call it inside `tf.tidy`.
+ * without tfjs' registered gradients (the batch mean included, which is why it is taken here). Call it inside
+ * `tf.tidy`.
  */
-export function paperLossFromLogits(logits: tf.Tensor2D, terms: PaperTerms): tf.Scalar {
+export function paperLossFromLogits<R extends Reduction>(logits: tf.Tensor2D, terms: PaperTerms, reduction: R): Reduced<R> {
   const { crossEntropy, regularizer, eps } = terms;
   const labels = crossEntropy?.labels;
   const logLabels = regularizer?.kind === 'swapped' ? regularizer.logLabelsPlusEps : undefined;
   const needsLogs = labels !== undefined || regularizer?.kind === 'entropy';
-  const kernel = tf.customGrad<tf.Scalar>((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const kernel = tf.customGrad<Reduced<R>>((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [z, c1, c2, save] = args as [tf.Tensor2D, tf.Scalar, tf.Scalar, tf.GradSaveFunc];
     const { probs, logProbsPlus, notTop, topComplement } = probabilitiesAndLogs(z, eps, needsLogs);
     const absent = tf.scalar(0);
-    const t1 = labels && logProbsPlus ? negativeMeanOfRowSums(labels, logProbsPlus) : absent;
+    const t1 = labels && logProbsPlus ? negativeRowSums(labels, logProbsPlus) : absent;
     const regularizerLogs = logLabels ?? logProbsPlus;
-    const t2 = regularizer && regularizerLogs ? negativeMeanOfRowSums(probs, regularizerLogs) : absent;
+    const t2 = regularizer && regularizerLogs ? negativeRowSums(probs, regularizerLogs) : absent;
     // The gradient reads only saved tensors: the caller's tidy disposes the others before backprop.
     save([probs, logProbsPlus ?? absent, t1, t2, c1, c2, labels ?? absent, logLabels ?? absent, notTop, topComplement]);
     return {
-      value: tf.add<tf.Scalar>(tf.mul(c1, t1), tf.mul(c2, t2)),
+      // A term left out is the scalar 0; every loss has at least one [N] term.
+      value: reduce(tf.add(tf.mul(c1, t1), tf.mul(c2, t2)), reduction),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [p, logPlus, savedT1, savedT2, savedC1, savedC2, y, logY, savedNotTop, savedTopComplement] = saved as [
-          tf.Tensor, tf.Tensor, tf.Scalar, tf.Scalar, tf.Scalar, tf.Scalar, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor,
+          tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Scalar, tf.Scalar, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor,
         ];
         const q = eps === 0 ? undefined : tf.div(p, tf.add(p, eps));
         // −p ⊙ a, term by term.
@@ -103,8 +116,10 @@ export function paperLossFromLogits(logits: tf.Tensor2D, terms: PaperTerms): tf.
         const total = tf.sum(b, 1, true);
         const top = tf.sub(tf.sum(tf.mul(b, savedNotTop), 1, true), tf.mul(savedTopComplement, total));
         const perEntry = tf.add(tf.mul(tf.sub(tf.mul(p, total), b), savedNotTop), tf.mul(tf.sub(1, savedNotTop), top));
-        const gradient = tf.mul(perEntry, tf.div(dy, p.shape[0] as number));
-        return [gradient, tf.mul(dy, savedT1), tf.mul(dy, savedT2)];
+        // The upstream gradient of each example: dy / N under the batch mean, dy[n] per example.
+        const perExample = reduction === 'mean' ? tf.div(dy, p.shape[0] as number) : tf.expandDims(dy, 1);
+        const gradient = tf.mul(perEntry, perExample);
+        return [gradient, tf.sum(tf.mul(dy, reduce(savedT1, reduction))), tf.sum(tf.mul(dy, reduce(savedT2, reduction)))];
       },
     };
   });

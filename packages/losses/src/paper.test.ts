@@ -406,6 +406,14 @@ describe('argument checks', () => {
     expect(() => minEntropyLoss(tf.tensor1d([0, -1, 1], 'int32'), logits())).toThrow('minEntropyLoss: class index -1 is outside [0, 4)');
   });
 
+  it('rejects one-hot or probability labels outside [0, 1] on the cpu backend, naming the entry', () => {
+    const dense = (row: number[]) => tf.tensor2d([[1, 0, 0, 0], row, [0, 0, 1, 0]]);
+    expect(() => mixEntropyLoss(dense([-0.5, 1.5, 0, 0]), logits())).toThrow('mixEntropyLoss: label [1, 0] is -0.5: one-hot or probability labels must lie in [0, 1]');
+    expect(() => crossEntropy(dense([0, Number.NaN, 0, 1]), logits())).toThrow('crossEntropy: label [1, 1] is NaN');
+    expect(() => minEntropyLoss(tf.tensor2d([[3, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]], undefined, 'int32'), logits())).toThrow(/label \[0, 0\] is 3/);
+    expect(() => crossEntropy(dense([0.25, 0.25, 0.5, 0]), logits())).not.toThrow();
+  });
+
   it('rejects float class indices, integer or badly shaped logits', () => {
     expect(() => crossEntropy(tf.tensor1d([0, 1, 2]), logits())).toThrow(/must be int32 class indices, got float32/);
     expect(() => crossEntropy(tf.tensor1d([0, 1, 2], 'int32'), tf.zeros([3, 4], 'int32'))).toThrow('crossEntropy: logits must be float32, got int32');

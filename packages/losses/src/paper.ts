@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { Hypothesis, Targets, batchMeanOfRowSums, checkInputs, checkPredictions } from './core.js';
+import { Hypothesis, Targets, checkInputs, checkPredictions } from './core.js';
 import type { LogBaseOptions, LossWeight, PaperLossOptions } from './options.js';
 import { checkBase, checkBoolean, checkEps, checkWeight, resolveOptions } from './options.js';
-import { paperLossFromLogits } from './paper-kernel.js';
+import { paperLossFromLogits, type PaperTerms, type Reduced, type Reduction } from './paper-kernel.js';
 import { DEFAULT_EPS, PAPER_DEFAULTS } from './presets.js';
 
 /** One weighted term of a paper loss: w · (natural-log term) / ln b. */
@@ -30,30 +30,35 @@ function coefficient({ weight, base }: WeightedTerm): number | tf.Scalar {
  * logs, closed-form gradient). From probabilities it takes the formulas literally, log(p + eps)
  * of the given p (ln max(p, PROBABILITY_FLOOR) when eps = 0), differentiated by tfjs.
  */
-function evaluate(labels: tf.Tensor | undefined, predictions: tf.Tensor2D, spec: PaperLossSpec): tf.Scalar {
+function evaluate<R extends Reduction>(labels: tf.Tensor | undefined, predictions: tf.Tensor2D, spec: PaperLossSpec, reduction: R): Reduced<R> {
   const { crossEntropy: ce, regularizer, eps } = spec;
   return tf.tidy(() => {
     const targets = labels === undefined ? undefined : new Targets(labels, predictions.shape[1]);
     if (!spec.fromProbabilities) {
       return paperLossFromLogits(predictions, {
         crossEntropy: ce && targets ? { coefficient: coefficient(ce), labels: targets.dense() } : undefined,
-        regularizer:
-          regularizer?.kind === 'swapped' && targets
-            ? { kind: 'swapped', coefficient: coefficient(regularizer), logLabelsPlusEps: targets.logPlus(eps) }
-            : regularizer && { kind: 'entropy', coefficient: coefficient(regularizer) },
+        regularizer: regularizer && paperRegularizer(regularizer, targets, eps),
         eps,
-      });
+      }, reduction);
     }
     const hypothesis = new Hypothesis(predictions, true);
     const logPlus = eps === 0 ? hypothesis.logProbs() : tf.log(tf.add(hypothesis.probs(), eps));
-    const weightedTerm = (term: WeightedTerm, a: tf.Tensor, b: tf.Tensor): tf.Scalar =>
-      tf.mul<tf.Scalar>(tf.neg(batchMeanOfRowSums(tf.mul(a, b))), coefficient(term));
-    const parts: tf.Scalar[] = [];
+    const weightedTerm = (term: WeightedTerm, a: tf.Tensor, b: tf.Tensor): tf.Tensor1D =>
+      tf.mul<tf.Tensor1D>(tf.neg(tf.sum(tf.mul(a, b), 1)), coefficient(term));
+    const parts: tf.Tensor1D[] = [];
     if (ce && targets) parts.push(weightedTerm(ce, targets.dense(), logPlus));
     if (regularizer?.kind === 'entropy') parts.push(weightedTerm(regularizer, hypothesis.probs(), logPlus));
     if (regularizer?.kind === 'swapped' && targets) parts.push(weightedTerm(regularizer, hypothesis.probs(), targets.logPlus(eps)));
-    return tf.addN(parts);
+    const perExample = tf.addN(parts);
+    return (reduction === 'mean' ? tf.mean(perExample) : perExample) as Reduced<R>;
   });
+}
+
+/** The regularizer term of `paperLossFromLogits`; the swapped one needs the labels. */
+function paperRegularizer(regularizer: NonNullable<PaperLossSpec['regularizer']>, targets: Targets | undefined, eps: number): PaperTerms['regularizer'] {
+  if (regularizer.kind === 'entropy') return { kind: 'entropy', coefficient: coefficient(regularizer) };
+  if (targets === undefined) throw new Error('the swapped cross entropy needs labels');
+  return { kind: 'swapped', coefficient: coefficient(regularizer), logLabelsPlusEps: targets.logPlus(eps) };
 }
 
 const LOG_BASE_DEFAULTS: Required<LogBaseOptions> = Object.freeze({ base: Math.E, eps: DEFAULT_EPS, fromProbabilities: false });
@@ -99,9 +104,18 @@ export function resolvePaperLossOptions(
  * @returns the batch mean, a scalar.
  */
 export function crossEntropy(labels: tf.Tensor, logits: tf.Tensor, options?: LogBaseOptions): tf.Scalar {
+  return crossEntropyReduced(labels, logits, options, 'mean');
+}
+
+/** `crossEntropy` of each example, [N]. */
+export function crossEntropyPerExample(labels: tf.Tensor, logits: tf.Tensor, options?: LogBaseOptions): tf.Tensor1D {
+  return crossEntropyReduced(labels, logits, options, 'none');
+}
+
+function crossEntropyReduced<R extends Reduction>(labels: tf.Tensor, logits: tf.Tensor, options: LogBaseOptions | undefined, reduction: R): Reduced<R> {
   const { base, eps, fromProbabilities } = resolveLogBaseOptions('crossEntropy', options);
   const predictions = checkInputs('crossEntropy', labels, logits);
-  return evaluate(labels, predictions, { crossEntropy: { weight: 1, base }, eps, fromProbabilities });
+  return evaluate(labels, predictions, { crossEntropy: { weight: 1, base }, eps, fromProbabilities }, reduction);
 }
 
 /**
@@ -115,7 +129,7 @@ export function crossEntropy(labels: tf.Tensor, logits: tf.Tensor, options?: Log
 export function entropy(logits: tf.Tensor, options?: LogBaseOptions): tf.Scalar {
   const { base, eps, fromProbabilities } = resolveLogBaseOptions('entropy', options);
   const predictions = checkPredictions('entropy', logits);
-  return evaluate(undefined, predictions, { regularizer: { kind: 'entropy', weight: 1, base }, eps, fromProbabilities });
+  return evaluate(undefined, predictions, { regularizer: { kind: 'entropy', weight: 1, base }, eps, fromProbabilities }, 'mean');
 }
 
 /**
@@ -129,9 +143,23 @@ export function entropy(logits: tf.Tensor, options?: LogBaseOptions): tf.Scalar 
  * @returns the batch mean, a scalar.
  */
 export function swappedCrossEntropy(labels: tf.Tensor, logits: tf.Tensor, options?: LogBaseOptions): tf.Scalar {
+  return swappedCrossEntropyReduced(labels, logits, options, 'mean');
+}
+
+/** `swappedCrossEntropy` of each example, [N]. */
+export function swappedCrossEntropyPerExample(labels: tf.Tensor, logits: tf.Tensor, options?: LogBaseOptions): tf.Tensor1D {
+  return swappedCrossEntropyReduced(labels, logits, options, 'none');
+}
+
+function swappedCrossEntropyReduced<R extends Reduction>(
+  labels: tf.Tensor,
+  logits: tf.Tensor,
+  options: LogBaseOptions | undefined,
+  reduction: R,
+): Reduced<R> {
   const { base, eps, fromProbabilities } = resolveLogBaseOptions('swappedCrossEntropy', options, true);
   const predictions = checkInputs('swappedCrossEntropy', labels, logits);
-  return evaluate(labels, predictions, { regularizer: { kind: 'swapped', weight: 1, base }, eps, fromProbabilities });
+  return evaluate(labels, predictions, { regularizer: { kind: 'swapped', weight: 1, base }, eps, fromProbabilities }, reduction);
 }
 
 /**
@@ -145,14 +173,24 @@ export function swappedCrossEntropy(labels: tf.Tensor, logits: tf.Tensor, option
  * @returns the batch mean, a scalar.
  */
 export function minEntropyLoss(labels: tf.Tensor, logits: tf.Tensor, options?: PaperLossOptions): tf.Scalar {
+  return minEntropyLossReduced(labels, logits, options, 'mean');
+}
+
+/** `minEntropyLoss` of each example, [N]. */
+export function minEntropyLossPerExample(labels: tf.Tensor, logits: tf.Tensor, options?: PaperLossOptions): tf.Tensor1D {
+  return minEntropyLossReduced(labels, logits, options, 'none');
+}
+
+function minEntropyLossReduced<R extends Reduction>(labels: tf.Tensor, logits: tf.Tensor, options: PaperLossOptions | undefined, reduction: R): Reduced<R> {
   const { w1, w2, b1, b2, eps, fromProbabilities } = resolvePaperLossOptions('minEntropyLoss', options);
   const predictions = checkInputs('minEntropyLoss', labels, logits);
-  return evaluate(labels, predictions, {
+  const spec: PaperLossSpec = {
     crossEntropy: { weight: w1, base: b1 },
     regularizer: { kind: 'entropy', weight: w2, base: b2 },
     eps,
     fromProbabilities,
-  });
+  };
+  return evaluate(labels, predictions, spec, reduction);
 }
 
 /**
@@ -166,12 +204,22 @@ export function minEntropyLoss(labels: tf.Tensor, logits: tf.Tensor, options?: P
  * @returns the batch mean, a scalar.
  */
 export function mixEntropyLoss(labels: tf.Tensor, logits: tf.Tensor, options?: PaperLossOptions): tf.Scalar {
+  return mixEntropyLossReduced(labels, logits, options, 'mean');
+}
+
+/** `mixEntropyLoss` of each example, [N]. */
+export function mixEntropyLossPerExample(labels: tf.Tensor, logits: tf.Tensor, options?: PaperLossOptions): tf.Tensor1D {
+  return mixEntropyLossReduced(labels, logits, options, 'none');
+}
+
+function mixEntropyLossReduced<R extends Reduction>(labels: tf.Tensor, logits: tf.Tensor, options: PaperLossOptions | undefined, reduction: R): Reduced<R> {
   const { w1, w2, b1, b2, eps, fromProbabilities } = resolvePaperLossOptions('mixEntropyLoss', options, true);
   const predictions = checkInputs('mixEntropyLoss', labels, logits);
-  return evaluate(labels, predictions, {
+  const spec: PaperLossSpec = {
     crossEntropy: { weight: w1, base: b1 },
     regularizer: { kind: 'swapped', weight: w2, base: b2 },
     eps,
     fromProbabilities,
-  });
+  };
+  return evaluate(labels, predictions, spec, reduction);
 }

@@ -5,7 +5,7 @@ import { confidencePenalty, focalLoss, labelSmoothingCrossEntropy, poly1Loss, sy
 import { crossEntropy, minEntropyLoss, mixEntropyLoss, swappedCrossEntropy } from './paper.js';
 import { MIN_ENT_PRESET, MIX_ENT_PRESET } from './presets.js';
 import type { LossOptionsByName } from './registry.js';
-import { LOSS_NAMES, getLoss, isLossName } from './registry.js';
+import { LOSS_NAMES, getLoss, getPerExampleLoss, isLossName } from './registry.js';
 import { useCpuBackend, valueOf } from './testing.test-util.js';
 
 beforeAll(useCpuBackend);
@@ -48,6 +48,27 @@ describe('getLoss', () => {
     const before = valueOf(loss(labels, logits));
     config.w2 = 100;
     expect(valueOf(loss(labels, logits))).toBe(before);
+  });
+
+  it('gives each example the loss that example has alone, and their mean is the batch loss, gradient included', () => {
+    for (const name of LOSS_NAMES) {
+      const options = DIRECT[name][1] as never;
+      const perExample = getPerExampleLoss(name, options);
+      const batch = getLoss(name, options);
+      const values = perExample(labels, logits);
+      expect(values.shape, name).toEqual([4]);
+      const each = Array.from(values.dataSync());
+      each.forEach((v, n) => {
+        const alone = tf.tidy(() => batch(tf.slice(labels, [n], [1]), tf.slice(logits, [n, 0], [1, 4])));
+        expect(v, `${name}, example ${n}`).toBeCloseTo(valueOf(alone), 5);
+      });
+      expect(each.reduce((a, b) => a + b, 0) / 4, name).toBeCloseTo(valueOf(batch(labels, logits)), 5);
+      const meanGradient = tf.grad((z: tf.Tensor) => tf.mean(perExample(labels, z)))(logits);
+      const batchGradient = tf.grad((z: tf.Tensor) => batch(labels, z))(logits);
+      expect(Array.from(meanGradient.dataSync()).map((g, i) => g - batchGradient.dataSync()[i]!).every((d) => Math.abs(d) < 1e-7), name).toBe(true);
+      tf.dispose([values, meanGradient, batchGradient]);
+    }
+    expect(() => getPerExampleLoss('nope' as never)).toThrow(/getPerExampleLoss: unknown loss "nope"/);
   });
 
   it('narrows names read from data', () => {
