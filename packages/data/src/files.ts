@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 
 /** True when something (a file or a folder) exists at `path`. */
 export function pathExists(path: string): Promise<boolean> {
@@ -11,4 +11,18 @@ export function pathExists(path: string): Promise<boolean> {
 /** A Node system error (ENOENT, ENOSPC, EACCES, …): a fault of the machine or the path, not of the data. */
 export function isSystemError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
+}
+
+/**
+ * Writes `data` to `path` and flushes it to the disk before returning, so that a rename that follows cannot
+ * publish a file a power loss would leave empty; with `data` undefined, flushes the folder at `path` (its entries).
+ */
+export async function writeFileDurably(path: string, data?: string | Uint8Array): Promise<void> {
+  const handle = await open(path, data === undefined ? 'r' : 'w');
+  try {
+    if (data !== undefined) await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }

@@ -97,7 +97,7 @@ export { batchToTensors, type BatchTensors } from './tensors.js';
 export { processIo, type CliIo } from './cli.js';
 
 // Files
-export { pathExists } from './files.js';
+export { pathExists, writeFileDurably } from './files.js';
 
 // Progress display
 export { createProgress, formatAmount, formatDuration, progressLine, type Progress, type ProgressOptions, type ProgressUnit } from './progress.js';

@@ -84,7 +84,9 @@ export function createProgress(options: ProgressOptions): Progress {
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      hideCursor: true,
+      // A hidden cursor stays hidden when Ctrl-C ends the process (the usual way to stop a run and resume it later),
+      // and cli-progress's gracefulExit would swallow that Ctrl-C: the cursor stays visible.
+      hideCursor: false,
       barsize: 24,
       format: (opts, params) => {
         const width = opts.barsize ?? 24;

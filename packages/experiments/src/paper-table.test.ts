@@ -71,6 +71,19 @@ describe('the paper table from run directories', () => {
     expect(readFileSync(join(root, 'paper-table.md'), 'utf8')).toBe(markdown);
   });
 
+  it('refuses, before writing anything, runs with another number of seeds or a different configuration', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'mixent-table-'));
+    const runs = join(root, 'runs');
+    for (const row of PAPER_TABLE_ROWS) for (const seed of [0, 1]) await fakeRun(join(runs, row, `seed-${seed}`), row, seed, 10);
+    await expect(buildAndWritePaperTable('sample', runs, root, 3)).rejects.toThrow(`3 seeds asked for, but the runs in ${runs} hold seeds 0, 1`);
+    expect(existsSync(join(root, 'paper-table.md'))).toBe(false);
+    // One run trained on another backend: the title could not describe both.
+    const summaryPath = join(runs, 'vgg5-mixent', 'seed-1', 'summary.json');
+    writeFileSync(summaryPath, JSON.stringify({ ...(JSON.parse(readFileSync(summaryPath, 'utf8')) as object), backend: 'webgpu' }));
+    await expect(buildAndWritePaperTable('sample', runs, root)).rejects.toThrow(/^vgg5-mixent seed 1 does not match vgg5-ce seed 0: ".*webgpu backend" against ".*wasm backend"$/);
+    expect(existsSync(join(root, 'paper-table.md'))).toBe(false);
+  });
+
   it('says which row is missing', async () => {
     const runs = join(mkdtempSync(join(tmpdir(), 'mixent-table-')), 'runs');
     await fakeRun(join(runs, 'vgg5-ce', 'seed-0'), 'vgg5-ce', 0, 10);

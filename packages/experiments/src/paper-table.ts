@@ -2,7 +2,7 @@ import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { LETTERS, pathExists } from '@mixent/data';
-import { type PaperTable, type RunRecord, buildPaperTable, toMarkdown, writeReport } from '@mixent/reporting';
+import { type PaperTable, type RunRecord, buildPaperTable, runName, toMarkdown, writeReport } from '@mixent/reporting';
 import { type ProfileName, type RunPredictions, type TrainConfig, type TrainSummary, isSameConfig, train } from '@mixent/training';
 import { readTrainConfig } from './configs.js';
 
@@ -175,15 +175,31 @@ export function describeConfiguration(profile: ProfileName, config: TrainConfig,
 
 /**
  * Builds the table from the runs under `runsDir`, writes paper-table.{md,csv,tex,json} and the
- * SVG figures into `outDir`, and returns the table and its Markdown.
+ * SVG figures into `outDir`, and returns the table and its Markdown. With `expectedSeeds`, runs
+ * holding another number of seeds are refused before anything is written.
  */
-export async function buildAndWritePaperTable(profile: ProfileName, runsDir: string, outDir: string): Promise<{ table: PaperTable; markdown: string }> {
+export async function buildAndWritePaperTable(
+  profile: ProfileName,
+  runsDir: string,
+  outDir: string,
+  expectedSeeds?: number,
+): Promise<{ table: PaperTable; markdown: string }> {
   const files = await readRunsOfRows(runsDir, PAPER_TABLE_ROWS);
   const runs = files.map(runRecordOf);
-  // The table's title describes the runs by the first: every row shares its profile and data.
-  const { config, summary } = files[0] as RunFiles;
-  const seeds = new Set(runs.map((r) => r.seed)).size;
-  const table = buildPaperTable(runs, { configuration: describeConfiguration(profile, config, seeds, summary.counts, summary.backend) });
+  const seedList = [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b);
+  if (expectedSeeds !== undefined && seedList.length !== expectedSeeds) {
+    throw new Error(`${expectedSeeds} seeds asked for, but the runs in ${runsDir} hold seeds ${seedList.join(', ')}`);
+  }
+  // The table's title describes every run by one line (data, counts, width, epochs, backend): they must agree on it.
+  const describe = ({ config, summary }: RunFiles) => describeConfiguration(profile, config, seedList.length, summary.counts, summary.backend);
+  const configuration = describe(files[0] as RunFiles);
+  files.forEach((file, i) => {
+    if (describe(file) !== configuration) {
+      throw new Error(`${runName(runs[i] as RunRecord)} does not match ${runName(runs[0] as RunRecord)}: "${describe(file)}" against "${configuration}"`);
+    }
+  });
+  const { config } = files[0] as RunFiles;
+  const table = buildPaperTable(runs, { configuration });
   const classNames = Array.from({ length: config.model.numClasses }, (_, i) => LETTERS[i] ?? `output ${i}`);
   await writeReport(outDir, table, runs, { classNames });
   return { table, markdown: toMarkdown(table) };

@@ -1,7 +1,7 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { pathExists } from '@mixent/data';
+import { pathExists, writeFileDurably } from '@mixent/data';
 
 /**
  * A checkpoint is a folder `checkpoint/` in the run directory: `state.json` (JSON state of the
@@ -33,14 +33,17 @@ export async function saveCheckpoint<S>(runDir: string, checkpoint: Checkpoint<S
   await rm(next, { recursive: true, force: true });
   await mkdir(next, { recursive: true });
   const { data, specs } = await tf.io.encodeWeights(checkpoint.tensors);
-  await writeFile(join(next, 'tensors.bin'), new Uint8Array(data));
-  await writeFile(join(next, 'tensors.json'), JSON.stringify(specs));
-  await writeFile(join(next, 'state.json'), JSON.stringify(checkpoint.state));
+  // Flushed to the disk before the renames: after a power loss the swapped-in checkpoint is whole, not empty files.
+  await writeFileDurably(join(next, 'tensors.bin'), new Uint8Array(data));
+  await writeFileDurably(join(next, 'tensors.json'), JSON.stringify(specs));
+  await writeFileDurably(join(next, 'state.json'), JSON.stringify(checkpoint.state));
+  await writeFileDurably(next);
   const current = join(runDir, CURRENT);
   const previous = join(runDir, PREVIOUS);
   await rm(previous, { recursive: true, force: true });
   if (await pathExists(current)) await rename(current, previous);
   await rename(next, current);
+  await writeFileDurably(runDir);
   await rm(previous, { recursive: true, force: true });
 }
 

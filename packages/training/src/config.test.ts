@@ -73,6 +73,13 @@ describe('training configs', () => {
     expect(isSameConfig(undefined, config)).toBe(false);
   });
 
+  it("refuses scheduleOn 'validation' without a validation split", () => {
+    expect(() => resolveConfig('sample', [{ scheduleOn: 'validation', data: { validationFraction: 0 } }])).toThrow(
+      "scheduleOn: 'validation' needs a validation split (data.validationFraction > 0)",
+    );
+    expect(resolveConfig('sample', [{ scheduleOn: 'validation' }]).scheduleOn).toBe('validation');
+  });
+
   it('refuses a missing key', () => {
     const { seed: _seed, ...withoutSeed } = DEFAULT_CONFIG;
     expect(() => validateConfig(withoutSeed)).toThrow(/ {2}seed: .*number/);

@@ -124,13 +124,26 @@ describe('train', () => {
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as TrainSummary;
     expect(timeless(summary)).toEqual(timeless(JSON.parse(JSON.stringify(reference.summary)) as TrainSummary));
     expect(readFileSync(join(dir, 'predictions.json'), 'utf8')).toBe(readFileSync(join(reference.dir, 'predictions.json'), 'utf8'));
-    const epochs = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EpochRecord & { type: string });
-    expect(epochs.filter((l) => l.type === 'epoch').map((l) => l.epoch)).toEqual([1, 2, 3]);
+    // Every line of metrics.jsonl, steps included, as the uninterrupted run wrote it: only the clock differs.
+    const lines = (runDir: string) =>
+      readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => ({ ...(JSON.parse(l) as EpochRecord), seconds: 0 }));
+    expect(lines(dir)).toEqual(lines(reference.dir));
+    expect(lines(dir).filter((l) => 'testAccuracy' in l).map((l) => l.epoch)).toEqual([1, 2, 3]);
   }, 180_000);
 
-  it('refuses to overwrite a run without --resume, and a resume with another config', async () => {
+  it('refuses to overwrite a run without --resume, and a resume with another config or on another backend', async () => {
     await expect(train(tinyConfig(), { outDir: reference.dir, ...quiet })).rejects.toThrow(`${reference.dir} already holds a run: resume it (--resume) or choose another output directory`);
     await expect(train(tinyConfig({ seed: 9 }), { outDir: reference.dir, resume: true, ...quiet })).rejects.toThrow('the checkpoint was made with another config');
+    await selectBackend('cpu');
+    try {
+      const before = tf.memory().numTensors;
+      await expect(train(tinyConfig(), { outDir: reference.dir, resume: true, ...quiet })).rejects.toThrow(
+        `${reference.dir}: the run was trained on the wasm backend, this process runs cpu; resume with --backend wasm`,
+      );
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      await selectBackend('wasm');
+    }
     const before = tf.memory().numTensors;
     await expect(train(tinyConfig({ loss: { name: 'hinge' } }), { outDir: runDir(), ...quiet })).rejects.toThrow(/unknown loss "hinge"/);
     expect(tf.memory().numTensors).toBe(before);
@@ -151,6 +164,25 @@ describe('train', () => {
       "loss.learnableWeights: only 'min-ent' and 'mix-ent' have weights w1, w2 to learn, not 'focal'",
     );
   }, 120_000);
+
+  it('lets the schedule watch the validation accuracy instead of the test accuracy', async () => {
+    /** Per epoch after the first: whether the learning rate was kept, and whether each accuracy had improved. */
+    const decisions = (epochs: readonly EpochRecord[]) =>
+      epochs.slice(1).map((e, i) => {
+        const before = epochs.slice(0, i + 1);
+        return {
+          kept: e.learningRate === epochs[i]!.learningRate,
+          testImproved: epochs[i]!.testAccuracy > Math.max(-1, ...before.slice(0, -1).map((b) => b.testAccuracy)),
+          valImproved: epochs[i]!.valAccuracy! > Math.max(-1, ...before.slice(0, -1).map((b) => b.valAccuracy!)),
+        };
+      });
+    expect(decisions(reference.summary.epochs).every((d) => d.kept === d.testImproved)).toBe(true);
+    const config = tinyConfig({ scheduleOn: 'validation', epochs: 6, data: { trainLimit: 600, validationFraction: 0.02 } });
+    const watched = decisions((await train(config, { outDir: runDir(), ...quiet })).epochs);
+    expect(watched.every((d) => d.kept === d.valImproved)).toBe(true);
+    // The two accuracies disagree at least once in this run, so the check above tells the two schedules apart.
+    expect(watched.some((d) => d.valImproved !== d.testImproved)).toBe(true);
+  }, 60_000);
 
   it('without a validation split, leaves valAccuracy out and selects the last epoch', async () => {
     const dir = runDir();
@@ -173,5 +205,20 @@ describe('train', () => {
     expect(error).toBeInstanceOf(DivergenceError);
     expect((error as Error).message).toMatch(/^tiny: the loss is (NaN|Infinity|-Infinity) at epoch 1, step \d+; stopped\. No epoch had finished, so there is no checkpoint\.$/);
     expect(existsSync(join(dir, 'checkpoint'))).toBe(false);
+  }, 60_000);
+
+  it('stops when an update breaks the weights though the loss before it was finite', async () => {
+    // One step per epoch, and a learning rate that is infinite in float32: the step's loss (computed before the
+    // update) is finite, the weights after it are not.
+    const dir = runDir();
+    const before = tf.memory().numTensors;
+    const config = tinyConfig({ data: { trainLimit: 50, validationFraction: 0 }, optimizer: { learningRate: 1e39 } });
+    const error = await train(config, { outDir: dir, ...quiet }).catch((e: unknown) => e);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(error).toBeInstanceOf(DivergenceError);
+    expect((error as Error).message).toMatch(
+      /^tiny: \S+ holds NaN or infinite values after epoch 1; stopped before evaluating or saving it\. No epoch had finished, so there is no checkpoint\.$/,
+    );
+    for (const file of ['checkpoint', 'model', 'summary.json']) expect(existsSync(join(dir, file)), file).toBe(false);
   }, 60_000);
 });

@@ -102,6 +102,8 @@ export class DivergenceError extends Error {
 
 interface RunState {
   config: TrainConfig;
+  /** The backend the run started on: a resumed run is exact only on the same one (absent in older checkpoints). */
+  backend?: string;
   /** Last finished epoch. */
   epoch: number;
   learningRate: number;
@@ -143,6 +145,18 @@ export async function loadRunData(config: TrainConfig): Promise<RunData> {
   return { train: selectExamples(trainAll, trainIndices), validation: selectExamples(trainAll, split.taken), test };
 }
 
+/** Why a checkpoint cannot be resumed by this process with this config, or undefined when it can. */
+function resumeRefusal(saved: RunState, config: TrainConfig, outDir: string): string | undefined {
+  if (!isSameConfig(saved.config, config)) {
+    return `${outDir}: the checkpoint was made with another config (see ${join(outDir, 'config.json')}); resume with the same config`;
+  }
+  const backend = tf.getBackend();
+  if (saved.backend !== undefined && saved.backend !== backend) {
+    return `${outDir}: the run was trained on the ${saved.backend} backend, this process runs ${backend}; resume with --backend ${saved.backend} (a run continues exactly only on the backend it started on)`;
+  }
+  return undefined;
+}
+
 /** Trains a model as the config says, writing everything into options.outDir; returns the summary. */
 export async function train(configInput: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
   const config = validateConfig(configInput);
@@ -155,17 +169,19 @@ export async function train(configInput: TrainConfig, options: TrainOptions): Pr
   const { outDir } = options;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   await mkdir(outDir, { recursive: true });
-  const checkpoint = options.resume ? await loadCheckpoint<RunState>(outDir) : undefined;
-  if (options.resume && !checkpoint) log(`${outDir}: no checkpoint to resume from; starting from epoch 1`);
   if (!options.resume && (await pathExists(join(outDir, 'metrics.jsonl')))) {
     throw new Error(`${outDir} already holds a run: resume it (--resume) or choose another output directory`);
   }
-  if (checkpoint && !isSameConfig(checkpoint.state.config, config)) {
+  // The data before the checkpoint: a checkpoint's tensors must not be left behind when the data fails to load.
+  const data = await loadRunData(config);
+  const checkpoint = options.resume ? await loadCheckpoint<RunState>(outDir) : undefined;
+  if (options.resume && !checkpoint) log(`${outDir}: no checkpoint to resume from; starting from epoch 1`);
+  const refusal = checkpoint && resumeRefusal(checkpoint.state, config, outDir);
+  if (checkpoint && refusal) {
     tf.dispose(checkpoint.tensors.map((t) => t.tensor));
-    throw new Error(`${outDir}: the checkpoint was made with another config (see ${join(outDir, 'config.json')}); resume with the same config`);
+    throw new Error(refusal);
   }
 
-  const data = await loadRunData(config);
   const environment = {
     backend: tf.getBackend(),
     versions: { tfjsCore: tf.version_core, node: process.version },
@@ -180,6 +196,7 @@ export async function train(configInput: TrainConfig, options: TrainOptions): Pr
   const { learningRate, beta1, beta2, epsilon } = config.optimizer;
   let state: RunState = checkpoint?.state ?? {
     config,
+    backend: environment.backend,
     epoch: 0,
     learningRate,
     bestTestAccuracy: -1,
@@ -253,6 +270,14 @@ export async function train(configInput: TrainConfig, options: TrainOptions): Pr
         progress?.stop();
       }
       const trainSeconds = (performance.now() - started) / 1000;
+      // The loss is read before each update: the last update of an epoch can break the weights unseen.
+      const broken = await firstNonFinite([...model.weights.map((w) => ({ name: w.name, tensor: w.read() })), ...weightVariables.map((v) => ({ name: v.name, tensor: v }))]);
+      if (broken !== undefined) {
+        throw new DivergenceError(
+          `${config.name}: ${broken} holds NaN or infinite values after epoch ${epoch}; stopped before evaluating or saving it. ` +
+            (state.epoch > 0 ? `The last good checkpoint (end of epoch ${state.epoch}) is kept in ${join(outDir, 'checkpoint')}.` : 'No epoch had finished, so there is no checkpoint.'),
+        );
+      }
 
       const validation = data.validation.count > 0 ? await evaluate(model, data.validation, config.evalBatchSize) : undefined;
       const test = await evaluate(model, data.test, config.evalBatchSize);
@@ -272,7 +297,7 @@ export async function train(configInput: TrainConfig, options: TrainOptions): Pr
       state = {
         ...state,
         epoch,
-        learningRate: nextLearningRate(config.schedule, learningRate, state.learningRate, improved, rng),
+        learningRate: nextLearningRate(config.schedule, learningRate, state.learningRate, config.scheduleOn === 'validation' ? valImproved : improved, rng),
         ...(improved ? { bestTestAccuracy: test.accuracy, bestEpoch: epoch, bestPredictions: Array.from(test.predictions) } : {}),
         ...(valImproved
           ? { bestValAccuracy: validation?.accuracy ?? -1, valSelectedEpoch: epoch, valSelectedTestAccuracy: test.accuracy, valSelectedPredictions: Array.from(test.predictions) }
@@ -368,6 +393,15 @@ async function trainStep(
   return values;
 }
 
+/** The name of the first tensor that holds a NaN or an infinity, if any (read asynchronously: webgpu has no sync read). */
+async function firstNonFinite(tensors: readonly { name: string; tensor: tf.Tensor }[]): Promise<string | undefined> {
+  const flags = tf.tidy(() => tf.stack(tensors.map(({ tensor }) => tf.all(tf.isFinite(tensor)))));
+  const finite = await flags.data();
+  flags.dispose();
+  const index = finite.findIndex((ok) => !ok);
+  return index < 0 ? undefined : tensors[index]?.name;
+}
+
 /** tfjs optimizers read `learningRate` at every step but offer no setter. */
 function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
   (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
@@ -418,19 +452,22 @@ async function restoreTensors(
     if (!found) throw new Error(`the checkpoint has no tensor ${name}`);
     return found.tensor;
   };
-  model.setWeights(byPrefix('model').map((t) => t.tensor));
   const restoreOptimizer = async (prefix: string, opt: tf.Optimizer) => {
     await opt.setWeights(byPrefix(prefix).map((t, i) => ({ name: i === 0 ? 'iter' : t.name, tensor: t.tensor })));
     const internals = opt as unknown as AdamInternals;
     internals.accBeta1.assign(find(`${prefix}/accBeta1`) as tf.Scalar);
     internals.accBeta2.assign(find(`${prefix}/accBeta2`) as tf.Scalar);
   };
-  await restoreOptimizer('optimizer', optimizer);
-  if (learnable && weightsOptimizer) {
-    learnable.variables.forEach((v, i) => v.assign(find(`loss-weights/${i}`)));
-    await restoreOptimizer('loss-weights-optimizer', weightsOptimizer);
+  try {
+    model.setWeights(byPrefix('model').map((t) => t.tensor));
+    await restoreOptimizer('optimizer', optimizer);
+    if (learnable && weightsOptimizer) {
+      learnable.variables.forEach((v, i) => v.assign(find(`loss-weights/${i}`)));
+      await restoreOptimizer('loss-weights-optimizer', weightsOptimizer);
+    }
+  } finally {
+    tf.dispose(tensors.map((t) => t.tensor));
   }
-  tf.dispose(tensors.map((t) => t.tensor));
 }
 
 interface MetricsLog {

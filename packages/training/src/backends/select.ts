@@ -36,17 +36,16 @@ type Starter = (auto: boolean) => Promise<BackendInfo>;
 
 const STARTERS: Readonly<Record<BackendName, Starter>> = Object.freeze({
   async tensorflow() {
-    // tfjs-node(-gpu) registers the 'tensorflow' backend (libtensorflow, CUDA for -gpu) on import.
+    // tfjs-node(-gpu) registers the 'tensorflow' backend (libtensorflow, CUDA for -gpu) on import. One that is
+    // installed but does not load (no CUDA for -gpu, no libtensorflow) gives way to the next.
+    const broken: string[] = [];
     for (const name of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
       let loaded: Record<string, unknown> | undefined;
       try {
         loaded = await importOptional(name);
       } catch (error) {
-        throw new BackendUnavailableError(
-          `backend 'tensorflow': ${name} is installed but does not load (${
-            (error as Error).message
-          }); reinstall it where its install script can download libtensorflow`
-        );
+        broken.push(`${name} is installed but does not load (${(error as Error).message})`);
+        continue;
       }
       if (loaded && (await tf.setBackend('tensorflow'))) {
         return {
@@ -57,13 +56,18 @@ const STARTERS: Readonly<Record<BackendName, Starter>> = Object.freeze({
         };
       }
     }
+    if (broken.length > 0) {
+      throw new BackendUnavailableError(
+        `backend 'tensorflow' is not available: ${broken.join('; ')}; reinstall it where its install script can download libtensorflow`
+      );
+    }
     throw new BackendUnavailableError(
       "backend 'tensorflow' is not available: neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed. " +
         'Install one (npm install @tensorflow/tfjs-node-gpu: CUDA 11.2 and cuDNN 8.1, and its install script downloads libtensorflow from Google storage), or use --backend wasm'
     );
   },
   async webgpu(auto) {
-    // auto skips a software adapter (lavapipe, SwiftShader): wasm trains ~10x faster on the same CPU.
+    // auto skips a software adapter (lavapipe, SwiftShader): wasm trains more than 10x faster on the same CPU.
     try {
       const adapter = await initWebgpuBackend({ allowSoftware: !auto });
       return {

@@ -25,7 +25,7 @@ describe('initWasmBackend', () => {
 
   it('names MIXENT_WASM_THREADS when the bad count comes from it', async () => {
     vi.stubEnv('MIXENT_WASM_THREADS', 'many');
-    await expect(initWasmBackend()).rejects.toThrow('(got NaN from MIXENT_WASM_THREADS)');
+    await expect(initWasmBackend()).rejects.toThrow('threads must be an integer from 1 to 8 (got MIXENT_WASM_THREADS="many")');
   });
 
   it('makes wasm the backend in Node with SIMD, threads and the gradient kernels', async () => {

@@ -48,8 +48,8 @@ export async function initWasmBackend(options: WasmBackendOptions = {}): Promise
   const { threads = defaultThreads() } = options;
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= MAX_WASM_THREADS)) {
     throw new Error(
-      `initWasmBackend: threads must be an integer from 1 to ${MAX_WASM_THREADS} (got ${threads}${
-        options.threads === undefined ? ' from MIXENT_WASM_THREADS' : ''
+      `initWasmBackend: threads must be an integer from 1 to ${MAX_WASM_THREADS} (got ${
+        options.threads === undefined ? `MIXENT_WASM_THREADS=${JSON.stringify(process.env.MIXENT_WASM_THREADS)}` : threads
       })`
     );
   }

@@ -6,12 +6,15 @@ import { selectBackend } from './select.js';
 import { describeWebgpuAdapter, initWebgpuBackend, WebgpuUnavailableError } from './webgpu.js';
 
 // Whether the `webgpu` package is "installed" for the code under test; the real package stays importable here.
-const packages = vi.hoisted(() => ({ webgpuInstalled: true }));
+const packages = vi.hoisted(() => ({ webgpuInstalled: true, tfjsBackendWebgpuInstalled: true }));
 vi.mock('./optional.js', async (original) => {
   const actual = await original<typeof Optional>();
   return {
     ...actual,
-    importOptional: (name: string) => (name === 'webgpu' && !packages.webgpuInstalled ? Promise.resolve(undefined) : actual.importOptional(name)),
+    importOptional: (name: string) =>
+      (name === 'webgpu' && !packages.webgpuInstalled) || (name === '@tensorflow/tfjs-backend-webgpu' && !packages.tfjsBackendWebgpuInstalled)
+        ? Promise.resolve(undefined)
+        : actual.importOptional(name),
   };
 });
 
@@ -30,6 +33,7 @@ function fakeNavigatorGpu(info: object | null): void {
 const originalNavigator = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
 afterEach(() => {
   packages.webgpuInstalled = true;
+  packages.tfjsBackendWebgpuInstalled = true;
   if (originalNavigator) Object.defineProperty(globalThis, 'navigator', originalNavigator);
   else delete (globalThis as { navigator?: unknown }).navigator;
 });
@@ -53,6 +57,18 @@ describe('initWebgpuBackend', () => {
     expect(error.reason).toBe('no-webgpu');
     expect(error.message).toMatch(/the `webgpu` package \(Dawn for Node\) is not installed; npm install webgpu/);
     await expect(selectBackend('webgpu')).rejects.toThrow(/^backend 'webgpu' is not available: .*npm install webgpu; or use --backend wasm$/);
+  });
+
+  it('says to install tfjs-backend-webgpu where a GPU is found without it, and auto then falls through to wasm', async () => {
+    fakeNavigatorGpu(H100);
+    packages.tfjsBackendWebgpuInstalled = false;
+    const error = (await initWebgpuBackend().catch((e: unknown) => e)) as WebgpuUnavailableError;
+    expect(error).toBeInstanceOf(WebgpuUnavailableError);
+    expect(error.reason).toBe('no-webgpu');
+    expect(error.message).toBe(
+      'a WebGPU adapter is here (nvidia, NVIDIA H100 80GB HBM3, hopper) but @tensorflow/tfjs-backend-webgpu is not installed; npm install @tensorflow/tfjs-backend-webgpu',
+    );
+    expect((await selectBackend('auto')).name).toBe('wasm');
   });
 
   it('says what is missing where WebGPU finds no adapter', async () => {

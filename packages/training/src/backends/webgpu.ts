@@ -6,7 +6,7 @@ export interface WebgpuAdapterInfo {
   /** Vendor, device and architecture in one line, e.g. "nvidia, NVIDIA H100 80GB HBM3, hopper". */
   readonly description: string;
   /**
-   * A software rasterizer running on the CPU (Mesa's lavapipe/llvmpipe, SwiftShader): correct, but about 10×
+   * A software rasterizer running on the CPU (Mesa's lavapipe/llvmpipe, SwiftShader): correct, but more than 10×
    * slower than the wasm backend on the same CPU (measured: BENCHMARKS.md), so `auto` never picks it.
    */
   readonly software: boolean;
@@ -17,7 +17,7 @@ export class WebgpuUnavailableError extends Error {
   override readonly name = 'WebgpuUnavailableError';
   constructor(
     message: string,
-    /** 'no-webgpu': neither navigator.gpu nor the `webgpu` package; 'no-adapter': WebGPU found no adapter. */
+    /** 'no-webgpu': no navigator.gpu, no `webgpu` package, or no tfjs-backend-webgpu; 'no-adapter': WebGPU found no adapter. */
     readonly reason: 'no-webgpu' | 'no-adapter'
   ) {
     super(message);
@@ -89,7 +89,13 @@ export async function initWebgpuBackend(options: { allowSoftware?: boolean } = {
       'no-adapter'
     );
   }
-  await import('@tensorflow/tfjs-backend-webgpu');
+  // An optional peer: where it is missing, auto goes on to wasm and a named webgpu says what to install.
+  if (!(await importOptional('@tensorflow/tfjs-backend-webgpu'))) {
+    throw new WebgpuUnavailableError(
+      `a WebGPU adapter is here (${info.description}) but @tensorflow/tfjs-backend-webgpu is not installed; npm install @tensorflow/tfjs-backend-webgpu`,
+      'no-webgpu'
+    );
+  }
   if (!(await tf.setBackend('webgpu').catch(() => false))) {
     throw new WebgpuUnavailableError(`tfjs-backend-webgpu failed to start on ${info.description}`, 'no-adapter');
   }
