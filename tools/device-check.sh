@@ -11,7 +11,8 @@ if compgen -G '.gl/*.deb' >/dev/null; then
   ldconfig
 fi
 icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-[ -f "$icd" ] && export VK_DRIVER_FILES="$icd"
+# VK_DRIVER_FILES for current Vulkan loaders, VK_ICD_FILENAMES for older ones, which ignore the first.
+[ -f "$icd" ] && export VK_DRIVER_FILES="$icd" VK_ICD_FILENAMES="$icd"
 { nvidia-smi -L; node --version; } 2>&1 | tee "$out/machine.txt"
 node .device/mixent.mjs check-backend --backend webgpu --json >"$out/check-backend.json" 2>"$out/check-backend.log"
 echo "check-backend exit status: $? (0: webgpu agrees with wasm)" | tee -a "$out/machine.txt"
