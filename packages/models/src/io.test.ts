@@ -99,6 +99,15 @@ describe('loadModel errors name the file at fault', () => {
     await expect(loadModel(dir)).rejects.toThrow(path.join(dir, MODEL_JSON_FILE));
   });
 
+  it('a save cut between its renames: names the previous save, whole beside it', async () => {
+    const dir = await savedCopy('cut');
+    const aside = path.join(path.dirname(dir), `.cut.old-1234-abcd`);
+    await fs.rename(dir, aside);
+    await expect(loadModel(dir)).rejects.toThrow(`(a save was interrupted: the previous one is whole in ${aside}; rename it to ${dir})`);
+    await fs.rename(aside, dir);
+    await expect(loadModel(dir)).resolves.toBeDefined();
+  });
+
   it('missing weights file', async () => {
     const dir = await savedCopy('no-weights');
     await fs.rm(path.join(dir, WEIGHTS_FILE));

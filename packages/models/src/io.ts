@@ -170,13 +170,25 @@ function byteLength(spec: tf.io.WeightsManifestEntry): number {
   return spec.shape.reduce((a, b) => a * b, 1) * (BYTES_PER_DTYPE[dtype] ?? Number.NaN);
 }
 
+/**
+ * Where a save into `dir` was cut between its two renames (the old save moved aside, the new one not yet in place),
+ * the previous save is still whole beside it: names it, for the error. Empty when there is none.
+ */
+async function interruptedSave(dir: string): Promise<string> {
+  const parent = path.dirname(dir);
+  const prefix = `.${path.basename(dir)}.old-`;
+  const entries = await fs.readdir(parent).catch(() => [] as string[]);
+  const old = entries.find((entry) => entry.startsWith(prefix));
+  return old === undefined ? '' : ` (a save was interrupted: the previous one is whole in ${path.join(parent, old)}; rename it to ${dir})`;
+}
+
 async function readArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {
   const jsonFile = path.join(dir, MODEL_JSON_FILE);
   let text: string;
   try {
     text = await fs.readFile(jsonFile, 'utf8');
   } catch (error) {
-    throw new Error(`loadModel: cannot read ${jsonFile}: ${message(error)}`, { cause: error });
+    throw new Error(`loadModel: cannot read ${jsonFile}: ${message(error)}${await interruptedSave(dir)}`, { cause: error });
   }
   let parsed: unknown;
   try {
