@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/results/**', '**/.nx/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/results/**', '**/.nx/**', 'tools/.readme-examples/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
