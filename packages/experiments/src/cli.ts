@@ -83,9 +83,14 @@ async function evalCommand(argv: readonly string[], io: CliIo): Promise<number> 
   if (!values.model || !values.images || !values.labels) throw new Error('eval needs --model <dir> --images <idx> --labels <idx>');
   const backend = await selectBackend(values.backend);
   if (!values.json) io.stderr(`backend: ${backend.description}\n`);
-  const [model, set] = await Promise.all([loadModel(values.model), readLetterSet(values.images, values.labels)]);
-  const result = await evaluate(model, set, integerFlag('--batch-size', values['batch-size']));
-  model.dispose();
+  // One after the other, so that of two bad paths the error always names the same one: the model's.
+  const model = await loadModel(values.model);
+  let result: Awaited<ReturnType<typeof evaluate>>;
+  try {
+    result = await evaluate(model, await readLetterSet(values.images, values.labels), integerFlag('--batch-size', values['batch-size']));
+  } finally {
+    model.dispose();
+  }
   const report = { model: values.model, images: values.images, labels: values.labels, accuracy: result.accuracy, count: result.count, correct: result.correct, backend: backend.name };
   io.stdout(values.json ? `${JSON.stringify(report)}\n` : `accuracy ${(100 * result.accuracy).toFixed(2)}% (${report.correct} of ${result.count})\n`);
   return 0;
