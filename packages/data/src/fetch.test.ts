@@ -259,12 +259,14 @@ describe('fetchEmnistLetters', () => {
     expect(readFileSync(join(dir, OFFICIAL_FILES.testLabels.name)).equals(contents.get(OFFICIAL_FILES.testLabels.name)!)).toBe(true);
   });
 
-  it('names a missing entry of the archive', async () => {
+  it('names a missing entry of the archive, and keeps an archive that lacks only a name it never held', async () => {
     const extra: ChecksummedFile = { name: 'emnist-letters-mapping.txt', sha256: '1'.repeat(64), bytes: 1 };
     const server = await serve();
-    await expect(fetchEmnistLetters({ dir: tempDir(), url: server.url, files: [...files, extra], ...quiet() })).rejects.toThrow(
-      /gzip\.zip: the archive has no entry emnist-letters-mapping\.txt/,
+    const dir = tempDir();
+    await expect(fetchEmnistLetters({ dir, url: server.url, files: [...files, extra], ...quiet() })).rejects.toThrow(
+      /gzip\.zip: the archive has no entry emnist-letters-mapping\.txt$/,
     );
+    expect(existsSync(join(dir, 'gzip.zip'))).toBe(true);
   });
 });
 

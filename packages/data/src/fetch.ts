@@ -52,6 +52,16 @@ export interface FetchResult {
   downloaded: boolean;
 }
 
+/** An archive without a wanted entry; `officialFileMissing` when one of NIST's four files is the one missing. */
+class MissingEntryError extends Error {
+  constructor(
+    message: string,
+    readonly officialFileMissing: boolean,
+  ) {
+    super(message);
+  }
+}
+
 /** A download that failed; `retryable` says whether trying again may help (a cut connection, HTTP 5xx) or not (a 404). */
 export class DownloadError extends Error {
   override readonly name = 'DownloadError';
@@ -106,9 +116,12 @@ export async function fetchEmnistLetters(options: FetchOptions = {}): Promise<Fe
   try {
     await extractVerified(zipPath, dir, wanted);
   } catch (error) {
-    // A bad archive (unreadable, truncated, an entry missing or corrupt) must not be reused by the next call: it is
-    // fetched anew. A system error writing the extracted files (disk full, permissions) says nothing against it.
-    if (!isSystemError(error)) {
+    // A bad archive (unreadable, truncated, one of NIST's files missing or corrupt) must not be reused by the next
+    // call: it is fetched anew. A system error opening it or writing the extracted files (permissions, disk full)
+    // says nothing against it, nor does a request for a name that NIST's archive does not hold.
+    const machineFault = isSystemError(error) || (error instanceof Error && isSystemError(error.cause));
+    const wrongRequest = error instanceof MissingEntryError && !error.officialFileMissing;
+    if (!machineFault && !wrongRequest) {
       await rm(zipPath, { force: true });
       if (error instanceof Error) error.message += ` (${zipPath} was deleted: the next call downloads it again)`;
     }
@@ -252,7 +265,7 @@ function describeCause(error: unknown): string {
 export async function extractVerified(zipPath: string, dir: string, wanted: readonly ChecksummedFile[]): Promise<void> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
     yauzl.open(zipPath, { lazyEntries: true, autoClose: false }, (error, zipfile) =>
-      error ? reject(new Error(`${zipPath}: not a readable zip archive (${error.message})`)) : resolve(zipfile),
+      error ? reject(new Error(`${zipPath}: not a readable zip archive (${error.message})`, { cause: error })) : resolve(zipfile),
     ),
   );
   const found = new Set<string>();
@@ -267,7 +280,11 @@ export async function extractVerified(zipPath: string, dir: string, wanted: read
     zip.close();
   }
   const missing = wanted.filter((f) => !found.has(f.name)).map((f) => f.name);
-  if (missing.length > 0) throw new Error(`${zipPath}: the archive has no entry ${missing.join(', ')}`);
+  if (missing.length > 0) {
+    // Missing one of NIST's own files, the archive is not theirs; missing another name, the request was wrong.
+    const official = missing.some((name) => Object.values(OFFICIAL_FILES).some((f) => f.name === name));
+    throw new MissingEntryError(`${zipPath}: the archive has no entry ${missing.join(', ')}`, official);
+  }
 }
 
 async function* zipEntries(zip: yauzl.ZipFile): AsyncGenerator<yauzl.Entry> {

@@ -15,9 +15,12 @@ export function isSystemError(error: unknown): error is NodeJS.ErrnoException {
 
 /**
  * Writes `data` to `path` and flushes it to the disk before returning, so that a rename that follows cannot
- * publish a file a power loss would leave empty; with `data` undefined, flushes the folder at `path` (its entries).
+ * publish a file a power loss would leave empty; with `data` undefined, flushes the folder at `path` (its entries;
+ * nothing on Windows).
  */
 export async function writeFileDurably(path: string, data?: string | Uint8Array): Promise<void> {
+  // Windows cannot flush a folder (a read-only handle fails with EPERM) and needs no such flush for its renames.
+  if (data === undefined && process.platform === 'win32') return;
   const handle = await open(path, data === undefined ? 'r' : 'w');
   try {
     if (data !== undefined) await handle.writeFile(data);

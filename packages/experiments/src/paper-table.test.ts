@@ -82,6 +82,16 @@ describe('the paper table from run directories', () => {
     writeFileSync(summaryPath, JSON.stringify({ ...(JSON.parse(readFileSync(summaryPath, 'utf8')) as object), backend: 'webgpu' }));
     await expect(buildAndWritePaperTable('sample', runs, root)).rejects.toThrow(/^vgg5-mixent seed 1 does not match vgg5-ce seed 0: ".*webgpu backend" against ".*wasm backend"$/);
     expect(existsSync(join(root, 'paper-table.md'))).toBe(false);
+    // A run with another learning rate, everything else alike.
+    writeFileSync(summaryPath, JSON.stringify({ ...(JSON.parse(readFileSync(summaryPath, 'utf8')) as object), backend: 'wasm' }));
+    const configPath = join(runs, 'vgg5-mixent', 'seed-1', 'config.json');
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as { optimizer: object };
+    writeFileSync(configPath, JSON.stringify({ ...config, optimizer: { ...config.optimizer, learningRate: 0.1 } }));
+    await expect(buildAndWritePaperTable('sample', runs, root)).rejects.toThrow(/^vgg5-mixent seed 1 does not match vgg5-ce seed 0: its config differs beyond model and loss/);
+    // A row with fewer seeds than the others.
+    rmSync(join(runs, 'vgg5-mixent', 'seed-1'), { recursive: true });
+    await expect(buildAndWritePaperTable('sample', runs, root)).rejects.toThrow('vgg5-mixent holds seeds 0, the other rows 0, 1: every row needs the same seeds');
+    expect(existsSync(join(root, 'paper-table.md'))).toBe(false);
   });
 
   it('says which row is missing', async () => {

@@ -190,13 +190,19 @@ export async function buildAndWritePaperTable(
   if (expectedSeeds !== undefined && seedList.length !== expectedSeeds) {
     throw new Error(`${expectedSeeds} seeds asked for, but the runs in ${runsDir} hold seeds ${seedList.join(', ')}`);
   }
-  // The table's title describes every run by one line (data, counts, width, epochs, backend): they must agree on it.
+  for (const row of new Set(runs.map((r) => r.row))) {
+    const seeds = runs.filter((r) => r.row === row).map((r) => r.seed).sort((a, b) => a - b);
+    if (seeds.join() !== seedList.join()) throw new Error(`${row} holds seeds ${seeds.join(', ')}, the other rows ${seedList.join(', ')}: every row needs the same seeds`);
+  }
+  // Rows differ in their model and loss only: the recipe, the data, the counts and the backend are the table's.
   const describe = ({ config, summary }: RunFiles) => describeConfiguration(profile, config, seedList.length, summary.counts, summary.backend);
-  const configuration = describe(files[0] as RunFiles);
+  const recipe = ({ config }: RunFiles) => JSON.stringify({ ...config, name: '', description: '', seed: 0, loss: null, model: { ...config.model, name: '' } });
+  const first = files[0] as RunFiles;
+  const configuration = describe(first);
   files.forEach((file, i) => {
-    if (describe(file) !== configuration) {
-      throw new Error(`${runName(runs[i] as RunRecord)} does not match ${runName(runs[0] as RunRecord)}: "${describe(file)}" against "${configuration}"`);
-    }
+    const mismatch =
+      describe(file) !== configuration ? `"${describe(file)}" against "${configuration}"` : recipe(file) !== recipe(first) ? `its config differs beyond model and loss (${recipe(file)} against ${recipe(first)})` : undefined;
+    if (mismatch) throw new Error(`${runName(runs[i] as RunRecord)} does not match ${runName(runs[0] as RunRecord)}: ${mismatch}`);
   });
   const { config } = files[0] as RunFiles;
   const table = buildPaperTable(runs, { configuration });

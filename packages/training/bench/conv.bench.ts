@@ -12,6 +12,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initWasmBackend } from '@mixent/training';
+import { median } from './median.js';
 
 const BATCH = 100;
 const STEPS = Number(process.env.MIXENT_BENCH_STEPS ?? 10);
@@ -47,7 +48,7 @@ async function medianSeconds(fn: () => tf.Tensor): Promise<number> {
     out.dispose();
     if (i > 0) times.push((performance.now() - start) / 1000);
   }
-  return times.sort((a, b) => a - b)[Math.floor(STEPS / 2)] as number;
+  return median(times);
 }
 
 async function measure(layer: Layer): Promise<Record<Pass, number>> {

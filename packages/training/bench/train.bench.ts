@@ -18,6 +18,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropy } from '@mixent/losses';
 import { trainableVariables, vgg5 } from '@mixent/models';
 import { BACKEND_NAMES, type BackendName, PROFILES, selectBackend } from '@mixent/training';
+import { median } from './median.js';
 
 const BATCH = 100;
 const STEPS = Number(process.env.MIXENT_BENCH_STEPS ?? 10);
@@ -35,7 +36,7 @@ async function medianSeconds(fn: () => Promise<void>, steps: number, warmup = WA
     process.stderr.write('.');
   }
   process.stderr.write('\n');
-  return times.sort((a, b) => a - b)[Math.floor(steps / 2)] as number;
+  return median(times);
 }
 
 interface BackendResult {

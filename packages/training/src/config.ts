@@ -170,8 +170,13 @@ function describeIssue(issue: z.core.$ZodIssue, at: readonly PropertyKey[]): str
  * test for reusing or resuming a run. Compared as JSON, so keys left undefined and key order do not count.
  */
 export function isSameConfig(previous: unknown, config: TrainConfig): boolean {
-  return isDeepStrictEqual(JSON.parse(JSON.stringify(previous ?? null)), JSON.parse(JSON.stringify(config)));
+  // Keys added since the run was made take their defaults, which is what the run used.
+  const recorded = previous !== null && typeof previous === 'object' ? { ...ADDED_KEY_DEFAULTS, ...previous } : previous;
+  return isDeepStrictEqual(JSON.parse(JSON.stringify(recorded ?? null)), JSON.parse(JSON.stringify(config)));
 }
+
+/** Keys a config gained after runs were already recorded without them, with the value those runs had. */
+const ADDED_KEY_DEFAULTS: Partial<TrainConfig> = Object.freeze({ scheduleOn: 'test' });
 
 /** Resolves defaults, a profile, then overrides (a config file, then flags) into a validated config. */
 export function resolveConfig(profile: ProfileName | undefined, overrides: readonly object[], source = 'config'): TrainConfig {
