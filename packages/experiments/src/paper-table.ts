@@ -200,13 +200,13 @@ export async function buildAndWritePaperTable(
   const first = files[0] as RunFiles;
   const configuration = describe(first);
   files.forEach((file, i) => {
+    const described = describe(file);
     const mismatch =
-      describe(file) !== configuration ? `"${describe(file)}" against "${configuration}"` : recipe(file) !== recipe(first) ? `its config differs beyond model and loss (${recipe(file)} against ${recipe(first)})` : undefined;
+      described !== configuration ? `"${described}" against "${configuration}"` : recipe(file) !== recipe(first) ? `its config differs beyond model and loss (${recipe(file)} against ${recipe(first)})` : undefined;
     if (mismatch) throw new Error(`${runName(runs[i] as RunRecord)} does not match ${runName(runs[0] as RunRecord)}: ${mismatch}`);
   });
-  const { config } = files[0] as RunFiles;
   const table = buildPaperTable(runs, { configuration });
-  const classNames = Array.from({ length: config.model.numClasses }, (_, i) => LETTERS[i] ?? `output ${i}`);
+  const classNames = Array.from({ length: first.config.model.numClasses }, (_, i) => LETTERS[i] ?? `output ${i}`);
   await writeReport(outDir, table, runs, { classNames });
   return { table, markdown: toMarkdown(table) };
 }

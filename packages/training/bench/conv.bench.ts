@@ -6,17 +6,15 @@
  *
  *   npx nx run training:bench            (MIXENT_BENCH_STEPS=3 for a quicker, noisier run)
  */
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initWasmBackend } from '@mixent/training';
-import { median } from './median.js';
+import { median, runPytorchBench } from './shared.js';
 
 const BATCH = 100;
 const STEPS = Number(process.env.MIXENT_BENCH_STEPS ?? 10);
-const root = join(import.meta.dirname, '..', '..', '..');
 
 /** VGG-5's 3×3 'same' convolutions at width ×1: input size, channels in and out, and how many the model has. */
 const LAYERS = [
@@ -30,6 +28,11 @@ const LAYERS = [
 ] as const;
 
 type Layer = (typeof LAYERS)[number];
+
+/** How conv.json and tools/bench-pytorch.py --convs name a layer, e.g. 14x14x64->128. */
+function layerKey({ size, inChannels, outChannels }: Layer): string {
+  return `${size}x${size}x${inChannels}->${outChannels}`;
+}
 type Pass = 'forward' | 'filterGradient' | 'inputGradient';
 const PASSES: readonly Pass[] = ['forward', 'filterGradient', 'inputGradient'];
 
@@ -70,26 +73,13 @@ async function measure(layer: Layer): Promise<Record<Pass, number>> {
   return result;
 }
 
-function pytorch(): Record<string, unknown> {
-  // Debian's python3-torch lives under the system python, which a pyenv python3 on PATH hides.
-  const python = ['python3', '/usr/bin/python3'].find((exe) => spawnSync(exe, ['-c', 'import torch']).status === 0);
-  if (!python) return { available: false, note: 'no python3 here can import torch (Debian: apt-get install python3-torch)' };
-  const run = spawnSync(python, [join(root, 'tools', 'bench-pytorch.py'), '--convs', '--batch', String(BATCH), '--steps', String(STEPS), '--threads', '1'], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (run.status !== 0) return { available: false, note: `tools/bench-pytorch.py --convs failed with status ${run.status}` };
-  return { available: true, ...(JSON.parse(run.stdout) as Record<string, unknown>) };
-}
-
 const info = await initWasmBackend({ threads: 1 });
 const wasm: Record<string, Record<Pass, number>> = {};
 for (const layer of LAYERS) {
-  const key = `${layer.size}x${layer.size}x${layer.inChannels}->${layer.outChannels}`;
-  process.stderr.write(`wasm ${key}\n`);
-  wasm[key] = await measure(layer);
+  process.stderr.write(`wasm ${layerKey(layer)}\n`);
+  wasm[layerKey(layer)] = await measure(layer);
 }
-const torch = pytorch();
+const torch = runPytorchBench(['--convs', '--batch', String(BATCH), '--steps', String(STEPS), '--threads', '1']);
 const torchLayers = (torch.layers ?? {}) as Record<string, Record<Pass, number>>;
 
 // A training step runs every pass of every layer but the input gradient of the first (the images need none).
@@ -97,7 +87,7 @@ const trainingFlop = LAYERS.reduce((sum, layer, i) => sum + layer.count * flop(l
 /** Seconds one training step's convolutions take at these rates. */
 const convSeconds = (rates: Record<string, Record<Pass, number>>) =>
   LAYERS.reduce((sum, layer, i) => {
-    const rate = rates[`${layer.size}x${layer.size}x${layer.inChannels}->${layer.outChannels}`];
+    const rate = rates[layerKey(layer)];
     if (!rate) return Number.NaN;
     const passes = i === 0 ? PASSES.slice(0, 2) : PASSES;
     return sum + passes.reduce((s, pass) => s + (layer.count * flop(layer)) / (rate[pass] * 1e9), 0);

@@ -18,12 +18,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropy } from '@mixent/losses';
 import { trainableVariables, vgg5 } from '@mixent/models';
 import { BACKEND_NAMES, type BackendName, PROFILES, selectBackend } from '@mixent/training';
-import { median } from './median.js';
+import { median, runPytorchBench } from './shared.js';
 
 const BATCH = 100;
 const STEPS = Number(process.env.MIXENT_BENCH_STEPS ?? 10);
 const WARMUP = 2;
-const root = join(import.meta.dirname, '..', '..', '..');
 
 /** Median seconds of `steps` calls after `warmup` calls. */
 async function medianSeconds(fn: () => Promise<void>, steps: number, warmup = WARMUP): Promise<number> {
@@ -111,18 +110,6 @@ async function profileStep(step: () => Promise<void>): Promise<{ kernel: string;
     .map(([kernel, ms]) => ({ kernel, ms: Number(ms.toFixed(1)), share: Number((ms / total).toFixed(3)) }));
 }
 
-function pytorch(): Record<string, unknown> {
-  // Debian's python3-torch lives under the system python, which a pyenv python3 on PATH hides.
-  const python = ['python3', '/usr/bin/python3'].find((exe) => spawnSync(exe, ['-c', 'import torch']).status === 0);
-  if (!python) return { available: false, note: 'no python3 here can import torch (Debian: apt-get install python3-torch)' };
-  const run = spawnSync(python, [join(root, 'tools', 'bench-pytorch.py'), '--batch', String(BATCH), '--steps', String(STEPS), '--threads', String(cpus().length)], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (run.status !== 0) return { available: false, note: `tools/bench-pytorch.py failed with status ${run.status}` };
-  return { available: true, ...(JSON.parse(run.stdout) as Record<string, unknown>) };
-}
-
 const ALL_CPUS = Math.min(8, availableParallelism());
 
 /** wasm at a width on all logical CPUs, measured by this script in a child process with MIXENT_WASM_THREADS set. */
@@ -154,7 +141,7 @@ const wasmAtSampleWidth = await measure('wasm', sampleWidth);
 const measureAllCpus = !only || only.includes('wasm');
 const wasmAllCpus = measureAllCpus ? wasmOnAllCpus(1) : undefined;
 const wasmAllCpusAtSampleWidth = measureAllCpus ? wasmOnAllCpus(sampleWidth) : undefined;
-const torch = pytorch();
+const torch = runPytorchBench(['--batch', String(BATCH), '--steps', String(STEPS), '--threads', String(cpus().length)]);
 const wasm = backends.wasm;
 const ratio = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' ? Number((a / b).toFixed(3)) : null);
 const result = {
