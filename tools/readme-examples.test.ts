@@ -1,16 +1,20 @@
-// The README examples of every package, kept true: each complete program (a ```ts block that starts with an
-// import) must typecheck against the packages' sources, and each that runs quickly must run, printing what the
-// comments of its printing lines say: `console.log(…); // 100 78400 g`, `x.print(); // 0.2760… = why` (the text
-// before ' = ' and before '…' must appear in what it prints).
+// The packages as a user installs them, and their README examples kept true. Each published package is packed
+// (`npm pack`, from the dist/ that `nx run tools:test` builds first) and the tarballs are installed into a scratch
+// project outside the workspace, which has no `@mixent/source` condition and no workspace links: what breaks
+// there (a file left out of `files`, an export pointing nowhere, a dependency only the workspace has) breaks for
+// a user. Then each complete README program (a ```ts block that starts with an import) must typecheck against the
+// installed types, and each that runs quickly must run, printing what the comments of its printing lines say:
+// `console.log(…); // 100 78400 g`, `x.print(); // 0.2760… = why` (the text before ' = ' and before '…' must appear
+// in what it prints).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
-/** tsx's command line, run by this Node: it resolves the same way from any working folder. */
+/** tsx's command line, run by this Node: it resolves imports from each example's own folder. */
 const TSX = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 /** Examples that are typechecked but not run, and why. */
@@ -18,6 +22,11 @@ const NOT_RUN: Record<string, string> = {
   'data/README.md#2': 'downloads the official 560 MB archive',
   'training/README.md#1': 'trains a model for minutes',
 };
+
+/** The published packages: every workspace package that is not private. */
+const published = readdirSync(join(root, 'packages'))
+  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as { name: string; private?: boolean } }))
+  .filter(({ manifest }) => !manifest.private);
 
 interface Example {
   id: string;
@@ -27,16 +36,11 @@ interface Example {
 }
 
 function examples(): Example[] {
-  return readdirSync(join(root, 'packages')).flatMap((pkg) => {
-    let readme: string;
-    try {
-      readme = readFileSync(join(root, 'packages', pkg, 'README.md'), 'utf8');
-    } catch {
-      return [];
-    }
+  return published.flatMap(({ dir }) => {
+    const readme = readFileSync(join(root, 'packages', dir, 'README.md'), 'utf8');
     const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] as string);
     return blocks
-      .map((code, i) => ({ id: `${pkg}/README.md#${i + 1}`, code }))
+      .map((code, i) => ({ id: `${dir}/README.md#${i + 1}`, code }))
       .filter(({ code }) => code.trimStart().startsWith('import '))
       .map(({ id, code }) => ({
         id,
@@ -48,14 +52,75 @@ function examples(): Example[] {
   });
 }
 
-// Inside the repository, so that imports of @mixent/* and tfjs resolve as they would for a user of the workspace.
-const dir = join(root, 'tools', '.readme-examples');
-rmSync(dir, { recursive: true, force: true });
-mkdirSync(dir, { recursive: true });
-const all = examples().map((example) => {
-  const file = join(dir, `${example.id.replace(/\W+/g, '-')}.ts`);
-  writeFileSync(file, example.code);
-  return { ...example, file };
+/** The newest modification time of the files under a folder, tests left out. */
+function newestSource(dir: string): number {
+  return Math.max(
+    ...readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((file) => !/\.test(-util)?\.ts$|__fixtures__/.test(file))
+      .map((file) => statSync(join(dir, file)).mtimeMs),
+  );
+}
+
+/**
+ * The environment of the npm commands run here, without the npm_* variables of the `npm test` that may have
+ * started this run: they point npm at the workspace (its prefix, its workspaces) instead of the scratch project.
+ */
+const npmEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+
+function npm(args: string[], cwd: string): string {
+  const run = spawnSync('npm', args, { cwd, encoding: 'utf8', env: npmEnv });
+  if (run.status !== 0) throw new Error(`npm ${args.join(' ')} (in ${cwd}) failed:\n${run.stderr}`);
+  return run.stdout;
+}
+
+interface PackResult {
+  name: string;
+  filename: string;
+  files: { path: string }[];
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'mixent-installed-'));
+const project = join(scratch, 'project');
+let packed: PackResult[] = [];
+const all = examples().map((example) => ({ ...example, file: join(project, `${example.id.replace(/\W+/g, '-')}.ts`) }));
+
+beforeAll(() => {
+  for (const { dir } of published) {
+    const built = join(root, 'packages', dir, 'dist', 'index.js');
+    if (!existsSync(built) || statSync(built).mtimeMs < newestSource(join(root, 'packages', dir, 'src'))) {
+      throw new Error(`packages/${dir}/dist is missing or older than its sources: build first (npx nx run tools:test does)`);
+    }
+  }
+  packed = JSON.parse(npm(['pack', '--json', '--pack-destination', scratch, ...published.flatMap(({ dir }) => ['-w', `packages/${dir}`])], root)) as PackResult[];
+  mkdirSync(project);
+  const typesNode = (JSON.parse(readFileSync(join(root, 'node_modules', '@types', 'node', 'package.json'), 'utf8')) as { version: string }).version;
+  const dependencies = Object.fromEntries([...packed.map((p) => [p.name, `file:../${p.filename}`]), ['@types/node', typesNode]]);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'mixent-user', private: true, type: 'module', dependencies }, null, 2));
+  // The peer dependencies (tfjs) come from npm's own peer installation, as for a user; the registry is asked
+  // only for what npm ci left out of the cache.
+  npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], project);
+  for (const example of all) writeFileSync(example.file, example.code);
+}, 300_000);
+
+// The install is some 160 MB.
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('packed packages', () => {
+  it('are every published package, with its build, types, README and LICENSE and without tests', () => {
+    expect(packed.map((p) => p.name).sort()).toEqual(published.map((p) => p.manifest.name).sort());
+    for (const { name, files } of packed) {
+      const paths = files.map((f) => f.path);
+      for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts']) expect(paths, name).toContain(needed);
+      expect(paths.filter((path) => /\.test(-util)?\.(ts|js)$|__fixtures__/.test(path)), name).toEqual([]);
+    }
+  });
+
+  it('install with the embedded sample, whose command line runs from the install', () => {
+    const sample = join(project, 'node_modules', '@mixent', 'data', 'sample', 'sample-test-labels-idx1-ubyte.gz');
+    const run = spawnSync(join(project, 'node_modules', '.bin', 'mixent-data'), ['info', sample, '--json'], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ dims: [3800] });
+  });
 });
 
 describe('README examples', () => {
@@ -63,11 +128,19 @@ describe('README examples', () => {
     expect(new Set(all.map((e) => e.id.split('/')[0]))).toEqual(new Set(['data', 'losses', 'models', 'reporting', 'training']));
   });
 
-  it('typecheck against the packages as a user imports them', () => {
-    const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.base.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  it('typecheck against the installed packages', () => {
     const program = ts.createProgram(
       all.map((e) => e.file),
-      { ...config?.options, noEmit: true, customConditions: ['@mixent/source'] },
+      {
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        target: ts.ScriptTarget.ES2022,
+        strict: true,
+        noEmit: true,
+        // tfjs' own declarations do not pass a strict check; the examples and the API they use still are checked.
+        skipLibCheck: true,
+        types: ['node'],
+      },
     );
     const problems = ts.getPreEmitDiagnostics(program).map((d) => {
       const where = d.file ? `${all.find((e) => e.file === d.file?.fileName)?.id ?? d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
@@ -78,10 +151,10 @@ describe('README examples', () => {
 
   it.each(all.filter((e) => !(e.id in NOT_RUN)).map((e) => [e.id, e] as const))('%s runs and prints what it says', (_id, example) => {
     // In a scratch folder: examples write files (runs/, results/).
-    const cwd = mkdtempSync(join(tmpdir(), 'mixent-readme-'));
+    const cwd = mkdtempSync(join(scratch, 'run-'));
     // Without colors, which nx asks for and console.log would put between the numbers.
     const { FORCE_COLOR: _color, ...env } = process.env;
-    const run = spawnSync(process.execPath, [TSX, '--conditions=@mixent/source', example.file], { cwd, encoding: 'utf8', env: { ...env, NO_COLOR: '1' } });
+    const run = spawnSync(process.execPath, [TSX, example.file], { cwd, encoding: 'utf8', env: { ...env, NO_COLOR: '1' } });
     expect(run.status, run.stderr).toBe(0);
     for (const text of example.expected) expect(run.stdout).toContain(text);
   }, 120_000);
