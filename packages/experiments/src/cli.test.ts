@@ -7,7 +7,7 @@ import { getModel, saveModel } from '@mixent/models';
 import { selectBackend } from '@mixent/training';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runMixentCli } from './cli.js';
-import { readTrainConfig } from './configs.js';
+import { namedConfigs, readTrainConfig } from './configs.js';
 
 async function run(...argv: string[]) {
   let out = '';
@@ -46,6 +46,14 @@ describe('the named configs', () => {
     writeFileSync(path, '{ not json');
     expect((await run('train', '--config', path)).err).toMatch(new RegExp(`^mixent: ${path}: not valid JSON`));
     expect((await run('train', '--config', 'no-such-row')).err).toMatch(/no-such-row\.json: cannot read the config \(ENOENT\)/);
+  });
+
+  it('are the files of the configs folder, which train-row trains by name and no other', async () => {
+    expect(namedConfigs()).toEqual(['spinalvgg-ce', 'vgg5-ce', 'vgg5-minent', 'vgg5-mixent']);
+    expect((await run('help')).out).toContain(`Named configs: ${namedConfigs().join(', ')}`);
+    const { code, err } = await run('train-row', '--row', 'no-such-row');
+    expect(code).toBe(1);
+    expect(err).toBe(`mixent: train-row needs --row, a named config: ${namedConfigs().join(', ')}\n`);
   });
 });
 

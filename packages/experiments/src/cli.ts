@@ -3,8 +3,8 @@ import { parseArgs } from 'node:util';
 import { type CliIo, processIo, readLetterSet } from '@mixent/data';
 import { MODEL_NAMES, loadModel } from '@mixent/models';
 import { type ProfileName, compareTrainingStep, evaluate, selectBackend, train } from '@mixent/training';
-import { readTrainConfig } from './configs.js';
-import { DEFAULT_SEEDS, PAPER_TABLE_ROWS, buildAndWritePaperTable, trainRow } from './paper-table.js';
+import { namedConfigs, readTrainConfig } from './configs.js';
+import { DEFAULT_SEEDS, buildAndWritePaperTable, trainRow } from './paper-table.js';
 
 const USAGE = `usage: mixent <command>
   train --config <file|name> [--profile sample|full] [--backend B] [--out dir] [--resume] [--seed N] [--epochs N]
@@ -13,7 +13,7 @@ const USAGE = `usage: mixent <command>
   paper-table [--profile sample|full] [--runs dir] [--out dir] [--seeds N]
   check-backend --backend B [--reference wasm] [--json]
 
-Named configs: vgg5-ce, spinalvgg-ce, vgg5-minent, vgg5-mixent (packages/experiments/configs).
+Named configs: ${namedConfigs().join(', ')} (packages/experiments/configs).
 Profiles: sample (default; the embedded sample, a quick CPU budget) and full (the reference recipe on the official data).
 Backends: tensorflow, webgpu, wasm, cpu, auto (default; also MIXENT_BACKEND). wasm threads: MIXENT_WASM_THREADS (default: half the logical CPUs).`;
 
@@ -107,8 +107,8 @@ async function trainRowCommand(argv: readonly string[], io: CliIo): Promise<numb
       out: { type: 'string' },
     },
   });
-  if (!values.row || !(PAPER_TABLE_ROWS as readonly string[]).includes(values.row)) {
-    throw new Error(`train-row needs --row, one of ${PAPER_TABLE_ROWS.join(', ')}`);
+  if (!values.row || !namedConfigs().includes(values.row)) {
+    throw new Error(`train-row needs --row, a named config: ${namedConfigs().join(', ')}`);
   }
   const profile = profileFlag(values.profile);
   const seeds = integerFlag('--seeds', values.seeds);

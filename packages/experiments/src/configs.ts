@@ -1,10 +1,19 @@
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ProfileName, type TrainConfig, resolveConfig } from '@mixent/training';
 
-/** The folder of the named configs (one per row of the paper's table). */
+/** The folder of the named configs: the paper's rows, and any config a user adds (each gets an nx train-<name> target). */
 export const CONFIG_DIR = fileURLToPath(new URL('../configs/', import.meta.url));
+
+/** The names of the configs in CONFIG_DIR, sorted. */
+export function namedConfigs(): string[] {
+  return readdirSync(CONFIG_DIR)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => basename(file, '.json'))
+    .sort();
+}
 
 /**
  * Reads a config by name (a file of CONFIG_DIR) or path and resolves it under a profile, with

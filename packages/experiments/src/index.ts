@@ -3,7 +3,7 @@
  * the glue from training runs to the paper's table.
  */
 export { runMixentCli } from './cli.js';
-export { CONFIG_DIR, readTrainConfig } from './configs.js';
+export { CONFIG_DIR, namedConfigs, readTrainConfig } from './configs.js';
 export {
   DEFAULT_SEEDS,
   PAPER_TABLE_ROWS,

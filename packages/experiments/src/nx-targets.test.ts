@@ -1,0 +1,38 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { namedConfigs } from './configs.js';
+import { PAPER_TABLE_ROWS } from './paper-table.js';
+
+const workspaceRoot = join(import.meta.dirname, '..', '..', '..');
+
+interface Target {
+  command?: string;
+  options?: { command?: string; out?: string };
+  inputs?: unknown[];
+  outputs?: string[];
+  configurations?: Record<string, { out?: string }>;
+  dependsOn?: { target: string }[];
+}
+
+describe('the nx targets of the experiments project', () => {
+  it('train every named config as its own cached target, and paper-table trains the rows of the paper', () => {
+    // What nx itself makes of project.json and the train-targets plugin of nx.json.
+    const show = spawnSync(process.execPath, [join(workspaceRoot, 'node_modules', 'nx', 'bin', 'nx.js'), 'show', 'project', 'experiments', '--json'], {
+      cwd: workspaceRoot,
+      encoding: 'utf8',
+      env: { ...process.env, NX_DAEMON: 'false' },
+    });
+    expect(show.status, show.stderr).toBe(0);
+    const targets = (JSON.parse(show.stdout) as { targets: Record<string, Target> }).targets;
+    expect(Object.keys(targets).filter((name) => name.startsWith('train-')).sort()).toEqual(namedConfigs().map((name) => `train-${name}`));
+    for (const name of namedConfigs()) {
+      const target = targets[`train-${name}`]!;
+      expect(target.options).toMatchObject({ command: `node bin/mixent.js train-row --row ${name}`, out: `results/sample/runs/${name}` });
+      expect(target.configurations?.full?.out).toBe(`results/full/runs/${name}`);
+      expect(target.inputs).toContain(`{projectRoot}/configs/${name}.json`);
+      expect(target.outputs).toEqual(['{projectRoot}/{options.out}']);
+    }
+    expect(targets['paper-table']?.dependsOn?.map((d) => d.target)).toEqual(PAPER_TABLE_ROWS.map((row) => `train-${row}`));
+  });
+});

@@ -1,0 +1,47 @@
+// An nx plugin: one cached `train-<name>` target for each named config (`<project>/configs/<name>.json`), so that a
+// row of a table is a config file and nothing else. nx.json says which folders it reads. CommonJS, because nx
+// require()s local plugins and transpiles TypeScript ones only with ts-node or swc, which this workspace lacks.
+const { basename, dirname } = require('node:path');
+
+/**
+ * The target that trains every seed of one named config, under the sample (default) or full configuration.
+ * @param {string} name the config's file name without `.json`
+ * @returns {import('nx/src/devkit-exports').TargetConfiguration}
+ */
+function trainTarget(name) {
+  return {
+    executor: 'nx:run-commands',
+    options: {
+      cwd: '{projectRoot}',
+      command: `node bin/mixent.js train-row --row ${name}`,
+      profile: 'sample',
+      seeds: 3,
+      out: `results/sample/runs/${name}`,
+    },
+    configurations: { sample: {}, full: { profile: 'full', out: `results/full/runs/${name}` } },
+    defaultConfiguration: 'sample',
+    inputs: [
+      `{projectRoot}/configs/${name}.json`,
+      '{projectRoot}/src/**/*.ts',
+      '!{projectRoot}/src/**/*.test.ts',
+      '{projectRoot}/bin/**/*',
+      '^production',
+      { env: 'MIXENT_BACKEND' },
+    ],
+    outputs: ['{projectRoot}/{options.out}'],
+    cache: true,
+  };
+}
+
+/** @type {import('nx/src/devkit-exports').CreateNodesV2} */
+const createNodesV2 = [
+  '**/configs/*.json',
+  (files) =>
+    files.map((file) => {
+      const name = basename(file, '.json');
+      // The project is the folder that holds configs/.
+      return [file, { projects: { [dirname(dirname(file))]: { targets: { [`train-${name}`]: trainTarget(name) } } } }];
+    }),
+];
+
+module.exports = { name: 'mixent-train-targets', createNodesV2 };
