@@ -17,4 +17,9 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __filename: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The JavaScript command wrappers of the packages (bin/), which Node runs as they are.
+    files: ['**/bin/*.js'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly' } },
+  },
 );

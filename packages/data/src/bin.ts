@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { runDataCli } from './cli.js';
 
 process.exitCode = await runDataCli(process.argv.slice(2));

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,5 +75,17 @@ describe('mixent-data', () => {
     const unknown = await run('frobnicate');
     expect(unknown.code).toBe(1);
     expect(unknown.err).toMatch(/^mixent-data: unknown command 'frobnicate'/);
+  });
+
+  it('runs as a command from any folder of a clone, from the sources, with its exit codes', () => {
+    // The installed package's command (which runs dist/) is checked by tools/readme-examples.test.ts.
+    const command = join(import.meta.dirname, '..', 'bin', 'mixent-data.js');
+    const cwd = mkdtempSync(join(tmpdir(), 'mixent-cli-'));
+    const info = spawnSync(command, ['info', testImages, '--json'], { cwd, encoding: 'utf8' });
+    expect(info.status, info.stderr).toBe(0);
+    expect(JSON.parse(info.stdout)).toMatchObject({ dims: [3800, 28, 28] });
+    const missing = spawnSync(command, ['info', join(cwd, 'none.idx')], { cwd, encoding: 'utf8' });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain(join(cwd, 'none.idx'));
   });
 });
