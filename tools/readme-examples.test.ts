@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -121,6 +122,34 @@ describe('packed packages', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ dims: [3800] });
   });
+});
+
+describe('in a browser', () => {
+  it('@mixent/models and @mixent/losses bundle without Node built-ins, and the bundle runs', async () => {
+    const entry = join(project, 'browser-entry.ts');
+    writeFileSync(
+      entry,
+      [
+        "import * as tf from '@tensorflow/tfjs-core';",
+        "import '@tensorflow/tfjs-backend-cpu';",
+        "import { MIX_ENT_PRESET, mixEntropyLoss } from '@mixent/losses';",
+        "import { vgg5 } from '@mixent/models';",
+        'const logits = vgg5({ numClasses: 26, widthMultiplier: 0.125 }).predict(tf.zeros([2, 28, 28, 1])) as tf.Tensor;',
+        'const loss = mixEntropyLoss(tf.oneHot([0, 1], 26), logits, MIX_ENT_PRESET);',
+        // One string: console.log colors a boolean when nx forces colors.
+        "console.log(`${logits.shape.join(',')} ${Number.isFinite(loss.dataSync()[0])}`);",
+      ].join('\n'),
+    );
+    const outfile = join(project, 'browser-bundle.mjs');
+    // tfjs stays outside the bundle (it has its own browser builds), so that the bundle can run here in Node.
+    const { metafile } = await build({ entryPoints: [entry], outfile, bundle: true, platform: 'browser', format: 'esm', external: ['@tensorflow/*'], metafile: true, logLevel: 'silent' });
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs.some((file) => file.endsWith('@mixent/models/dist/browser.js'))).toBe(true);
+    expect(inputs.filter((file) => file.endsWith('/io.js'))).toEqual([]);
+    const run = spawnSync(process.execPath, [outfile], { cwd: project, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('2,26 true');
+  }, 120_000);
 });
 
 describe('README examples', () => {

@@ -1,25 +1,5 @@
-// Models: [N, 28, 28, 1] float32 images → [N, C] logits.
-export { vgg5 } from './vgg5.js';
-export { spinalVgg } from './spinal-vgg.js';
+// Everything that runs anywhere tfjs runs (what browsers get, see browser.ts).
+export * from './browser.js';
 
-// Registry, for configs that name a model.
-export { getModel, isModelName, MODEL_NAMES } from './registry.js';
-export { trainableVariables } from './variables.js';
-export type { ModelBuilder, ModelName } from './registry.js';
-
-// Options and widths.
-export { DEFAULT_MODEL_OPTIONS, validateModelOptions } from './options.js';
-export type { ModelOptions, ResolvedModelOptions } from './options.js';
-export { modelName, resolveWidths, scaleWidth } from './widths.js';
-export type { ModelWidths } from './widths.js';
-
-// Fidelity to the PyTorch reference: initialization and BatchNorm mapping.
-export { convKernelStd, deriveSeed, fanInBound } from './init.js';
-export { BN_EPSILON, BN_MOMENTUM } from './blocks.js';
-
-// Custom layers (registered with tfjs serialization on import).
-export { FeatureSlice } from './layers.js';
-export type { FeatureSliceArgs } from './layers.js';
-
-// Saving and loading on the local file system, without tfjs-node.
+// Saving and loading on the local file system, without tfjs-node (Node only).
 export { fileSystemIOHandler, loadModel, MODEL_JSON_FILE, saveModel, WEIGHTS_FILE } from './io.js';
