@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 
 describe('the named configs', () => {
-  it('are the four rows of the paper table, with the published loss settings', async () => {
+  it('hold the four rows of the paper table, with the published loss settings', async () => {
     const minent = await readTrainConfig('vgg5-minent', 'full');
     expect(minent.loss).toEqual({ name: 'min-ent', options: { w1: 0.839, w2: 0.308, b1: 2.02, b2: 10.73, eps: 1e-6 }, learnableWeights: false });
     const mixent = await readTrainConfig('vgg5-mixent', 'full');
@@ -49,7 +49,17 @@ describe('the named configs', () => {
   });
 
   it('are the files of the configs folder, which train-row trains by name and no other', async () => {
-    expect(namedConfigs()).toEqual(['spinalvgg-ce', 'vgg5-ce', 'vgg5-minent', 'vgg5-mixent']);
+    expect(namedConfigs()).toEqual([
+      'spinalvgg-ce',
+      'vgg5-ce',
+      'vgg5-confidence-penalty',
+      'vgg5-focal',
+      'vgg5-label-smoothing',
+      'vgg5-minent',
+      'vgg5-mixent',
+      'vgg5-poly1',
+      'vgg5-symmetric-ce',
+    ]);
     expect((await run('help')).out).toContain(`Named configs: ${namedConfigs().join(', ')}`);
     const { code, err } = await run('train-row', '--row', 'no-such-row');
     expect(code).toBe(1);

@@ -4,13 +4,14 @@ import { type CliIo, processIo, readLetterSet } from '@mixent/data';
 import { MODEL_NAMES, loadModel } from '@mixent/models';
 import { type ProfileName, compareTrainingStep, evaluate, selectBackend, train } from '@mixent/training';
 import { namedConfigs, readTrainConfig } from './configs.js';
-import { DEFAULT_SEEDS, buildAndWritePaperTable, trainRow } from './paper-table.js';
+import { DEFAULT_SEEDS, type TableName, buildAndWriteTable, trainRow } from './paper-table.js';
 
 const USAGE = `usage: mixent <command>
   train --config <file|name> [--profile sample|full] [--backend B] [--out dir] [--resume] [--seed N] [--epochs N]
   eval --model <dir> --images <idx> --labels <idx> [--json] [--backend B] [--batch-size N]
   train-row --row <name> [--profile sample|full] [--seeds N] [--backend B] [--out dir]
   paper-table [--profile sample|full] [--runs dir] [--out dir] [--seeds N]
+  loss-table  [--profile sample|full] [--runs dir] [--out dir] [--seeds N]   VGG-5 with every loss, beyond the paper
   check-backend --backend B [--reference wasm] [--json]
 
 Named configs: ${namedConfigs().join(', ')} (packages/experiments/configs).
@@ -24,7 +25,7 @@ export async function runMixentCli(argv: readonly string[], io: CliIo = processI
     if (command === 'train') return await trainCommand(rest, io);
     if (command === 'eval') return await evalCommand(rest, io);
     if (command === 'train-row') return await trainRowCommand(rest, io);
-    if (command === 'paper-table') return await paperTableCommand(rest, io);
+    if (command === 'paper-table' || command === 'loss-table') return await tableCommand(command, rest, io);
     if (command === 'check-backend') return await checkBackendCommand(rest, io);
     if (command === undefined || command === 'help' || command === '--help') {
       io.stdout(`${USAGE}\n`);
@@ -122,16 +123,18 @@ async function trainRowCommand(argv: readonly string[], io: CliIo): Promise<numb
   return 0;
 }
 
-async function paperTableCommand(argv: readonly string[], io: CliIo): Promise<number> {
+/** paper-table and loss-table: the table from the rows' runs (by default where train-row puts them). */
+async function tableCommand(name: TableName, argv: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
     options: { profile: { type: 'string', default: 'sample' }, runs: { type: 'string' }, out: { type: 'string' }, seeds: { type: 'string' } },
   });
   const profile = profileFlag(values.profile);
-  const outDir = values.out ?? join('results', profile);
+  // The two tables share their runs; each writes its own figures, so the loss table gets a folder of its own.
+  const outDir = values.out ?? (name === 'paper-table' ? join('results', profile) : join('results', profile, name));
   const seeds = values.seeds === undefined ? undefined : integerFlag('--seeds', values.seeds);
-  const { markdown } = await buildAndWritePaperTable(profile, values.runs ?? join(outDir, 'runs'), outDir, seeds);
-  io.stdout(`${markdown}\nWritten to ${outDir}: paper-table.{md,csv,tex,json}, accuracy-curves.svg, confusion-matrix.svg\n`);
+  const { markdown } = await buildAndWriteTable(name, profile, values.runs ?? join('results', profile, 'runs'), outDir, seeds);
+  io.stdout(`${markdown}\nWritten to ${outDir}: ${name}.{md,csv,tex,json}, accuracy-curves.svg, confusion-matrix.svg\n`);
   return 0;
 }
 

@@ -6,13 +6,16 @@ export { runMixentCli } from './cli.js';
 export { CONFIG_DIR, namedConfigs, readTrainConfig } from './configs.js';
 export {
   DEFAULT_SEEDS,
+  LOSS_TABLE_ROWS,
   PAPER_TABLE_ROWS,
-  buildAndWritePaperTable,
+  TABLES,
+  buildAndWriteTable,
   describeConfiguration,
   lossDisplayName,
   modelDisplayName,
   readRunRecord,
   readRunRecords,
   trainRow,
+  type TableName,
   type TrainRowOptions,
 } from './paper-table.js';

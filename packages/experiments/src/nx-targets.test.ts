@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { namedConfigs } from './configs.js';
-import { PAPER_TABLE_ROWS } from './paper-table.js';
+import { TABLES } from './paper-table.js';
 
 const workspaceRoot = join(import.meta.dirname, '..', '..', '..');
 
@@ -16,7 +16,7 @@ interface Target {
 }
 
 describe('the nx targets of the experiments project', () => {
-  it('train every named config as its own cached target, and paper-table trains the rows of the paper', () => {
+  it('train every named config as its own cached target, and each table trains its rows', () => {
     // What nx itself makes of project.json and the train-targets plugin of nx.json.
     const show = spawnSync(process.execPath, [join(workspaceRoot, 'node_modules', 'nx', 'bin', 'nx.js'), 'show', 'project', 'experiments', '--json'], {
       cwd: workspaceRoot,
@@ -33,6 +33,9 @@ describe('the nx targets of the experiments project', () => {
       expect(target.inputs).toContain(`{projectRoot}/configs/${name}.json`);
       expect(target.outputs).toEqual(['{projectRoot}/{options.out}']);
     }
-    expect(targets['paper-table']?.dependsOn?.map((d) => d.target)).toEqual(PAPER_TABLE_ROWS.map((row) => `train-${row}`));
+    for (const [table, rows] of Object.entries(TABLES)) {
+      expect(targets[table]?.dependsOn?.map((d) => d.target), table).toEqual(rows.map((row) => `train-${row}`));
+      expect(targets[table]?.options?.command, table).toBe(`node bin/mixent.js ${table}`);
+    }
   });
 });

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunPredictions, TrainSummary } from '@mixent/training';
 import { describe, expect, it } from 'vitest';
-import { readTrainConfig } from './configs.js';
+import { CONFIG_DIR, readTrainConfig } from './configs.js';
 import {
+  LOSS_TABLE_ROWS,
   PAPER_TABLE_ROWS,
-  buildAndWritePaperTable,
+  buildAndWriteTable,
   claimRowFolder,
   describeConfiguration,
   lossDisplayName,
@@ -58,7 +59,7 @@ describe('the paper table from run directories', () => {
     expect(records.map((r) => `${r.row}/${r.seed}`)).toEqual(PAPER_TABLE_ROWS.flatMap((row) => [`${row}/0`, `${row}/1`]));
     expect(records[4]).toMatchObject({ row: 'vgg5-minent', model: 'VGG-5 ×0.125', loss: 'MIN-ENT', seed: 0, testAccuracy: 0.8 });
 
-    const { table, markdown } = await buildAndWritePaperTable('sample', runs, root);
+    const { table, markdown } = await buildAndWriteTable('paper-table', 'sample', runs, root);
     expect(table.seeds).toEqual([0, 1]);
     expect(markdown).toContain('sample configuration: embedded sample');
     expect(markdown).toMatch(/\| VGG-5 ×0\.125 \| MIN-ENT \| 95\.933 \| 80\.00 \/ 85\.00 \|/);
@@ -71,26 +72,43 @@ describe('the paper table from run directories', () => {
     expect(readFileSync(join(root, 'paper-table.md'), 'utf8')).toBe(markdown);
   });
 
+  it('writes the loss table beyond the paper: every loss on VGG-5, against the same baseline, from the same runs', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'mixent-table-'));
+    const runs = join(root, 'runs');
+    for (const row of LOSS_TABLE_ROWS) expect(existsSync(join(CONFIG_DIR, `${row}.json`)), row).toBe(true);
+    for (const [i, row] of LOSS_TABLE_ROWS.entries()) for (const seed of [0, 1]) await fakeRun(join(runs, row, `seed-${seed}`), row, seed, 8 + i);
+    const out = join(root, 'loss-table');
+    const { table, markdown } = await buildAndWriteTable('loss-table', 'sample', runs, out);
+    expect(table.rows.map((r) => r.row)).toEqual([...LOSS_TABLE_ROWS]);
+    expect(table.rows.map((r) => r.loss)).toEqual(['cross entropy', 'MIN-ENT', 'MIX-ENT', 'symmetric CE', 'confidence penalty', 'label smoothing', 'focal', 'Poly-1']);
+    // Rows the paper does not have: no published number, but the same per-seed McNemar test against VGG-5 CE.
+    expect(markdown).toMatch(/\| VGG-5 ×0\.125 \| Poly-1 \| – \| 75\.00 \/ 75\.00 \|/);
+    const poly1 = table.rows.find((r) => r.row === 'vgg5-poly1')!;
+    expect(poly1.seeds.map((s) => s.vsBaseline?.netImages)).toEqual([7, 7]);
+    expect(readFileSync(join(out, 'loss-table.md'), 'utf8')).toBe(markdown);
+    expect(existsSync(join(out, 'accuracy-curves.svg'))).toBe(true);
+  });
+
   it('refuses, before writing anything, runs with another number of seeds or a different configuration', async () => {
     const root = mkdtempSync(join(tmpdir(), 'mixent-table-'));
     const runs = join(root, 'runs');
     for (const row of PAPER_TABLE_ROWS) for (const seed of [0, 1]) await fakeRun(join(runs, row, `seed-${seed}`), row, seed, 10);
-    await expect(buildAndWritePaperTable('sample', runs, root, 3)).rejects.toThrow(`3 seeds asked for, but the runs in ${runs} hold seeds 0, 1`);
+    await expect(buildAndWriteTable('paper-table', 'sample', runs, root, 3)).rejects.toThrow(`3 seeds asked for, but the runs in ${runs} hold seeds 0, 1`);
     expect(existsSync(join(root, 'paper-table.md'))).toBe(false);
     // One run trained on another backend: the title could not describe both.
     const summaryPath = join(runs, 'vgg5-mixent', 'seed-1', 'summary.json');
     writeFileSync(summaryPath, JSON.stringify({ ...(JSON.parse(readFileSync(summaryPath, 'utf8')) as object), backend: 'webgpu' }));
-    await expect(buildAndWritePaperTable('sample', runs, root)).rejects.toThrow(/^vgg5-mixent seed 1 does not match vgg5-ce seed 0: ".*webgpu backend" against ".*wasm backend"$/);
+    await expect(buildAndWriteTable('paper-table', 'sample', runs, root)).rejects.toThrow(/^vgg5-mixent seed 1 does not match vgg5-ce seed 0: ".*webgpu backend" against ".*wasm backend"$/);
     expect(existsSync(join(root, 'paper-table.md'))).toBe(false);
     // A run with another learning rate, everything else alike.
     writeFileSync(summaryPath, JSON.stringify({ ...(JSON.parse(readFileSync(summaryPath, 'utf8')) as object), backend: 'wasm' }));
     const configPath = join(runs, 'vgg5-mixent', 'seed-1', 'config.json');
     const config = JSON.parse(readFileSync(configPath, 'utf8')) as { optimizer: object };
     writeFileSync(configPath, JSON.stringify({ ...config, optimizer: { ...config.optimizer, learningRate: 0.1 } }));
-    await expect(buildAndWritePaperTable('sample', runs, root)).rejects.toThrow(/^vgg5-mixent seed 1 does not match vgg5-ce seed 0: its config differs beyond model and loss/);
+    await expect(buildAndWriteTable('paper-table', 'sample', runs, root)).rejects.toThrow(/^vgg5-mixent seed 1 does not match vgg5-ce seed 0: its config differs beyond model and loss/);
     // A row with fewer seeds than the others.
     rmSync(join(runs, 'vgg5-mixent', 'seed-1'), { recursive: true });
-    await expect(buildAndWritePaperTable('sample', runs, root)).rejects.toThrow('vgg5-mixent holds seeds 0, the other rows 0, 1: every row needs the same seeds');
+    await expect(buildAndWriteTable('paper-table', 'sample', runs, root)).rejects.toThrow('vgg5-mixent holds seeds 0, the other rows 0, 1: every row needs the same seeds');
     expect(existsSync(join(root, 'paper-table.md'))).toBe(false);
   });
 

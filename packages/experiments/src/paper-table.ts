@@ -9,11 +9,38 @@ import { readTrainConfig } from './configs.js';
 /** The rows of the paper's table, in its order; each is a config of CONFIG_DIR. */
 export const PAPER_TABLE_ROWS = Object.freeze(['vgg5-ce', 'spinalvgg-ce', 'vgg5-minent', 'vgg5-mixent'] as const);
 
+/** Beyond the paper: VGG-5 with the paper's losses and with each loss they are compared with, against the same baseline. */
+export const LOSS_TABLE_ROWS = Object.freeze([
+  'vgg5-ce',
+  'vgg5-minent',
+  'vgg5-mixent',
+  'vgg5-symmetric-ce',
+  'vgg5-confidence-penalty',
+  'vgg5-label-smoothing',
+  'vgg5-focal',
+  'vgg5-poly1',
+] as const);
+
+/** The tables the app writes, by the name of their files and command, with their rows. */
+export const TABLES = Object.freeze({ 'paper-table': PAPER_TABLE_ROWS, 'loss-table': LOSS_TABLE_ROWS });
+
+/** The name of a table of TABLES. */
+export type TableName = keyof typeof TABLES;
+
 /** Default number of seeds per row, for both configurations. */
 export const DEFAULT_SEEDS = 3;
 
 const MODEL_NAMES: Readonly<Record<string, string>> = { vgg5: 'VGG-5', 'spinal-vgg': 'Spinal-VGG' };
-const LOSS_NAMES: Readonly<Record<string, string>> = { 'cross-entropy': 'cross entropy', 'min-ent': 'MIN-ENT', 'mix-ent': 'MIX-ENT' };
+const LOSS_NAMES: Readonly<Record<string, string>> = {
+  'cross-entropy': 'cross entropy',
+  'min-ent': 'MIN-ENT',
+  'mix-ent': 'MIX-ENT',
+  'symmetric-cross-entropy': 'symmetric CE',
+  'confidence-penalty': 'confidence penalty',
+  'label-smoothing': 'label smoothing',
+  focal: 'focal',
+  poly1: 'Poly-1',
+};
 
 /** How a table names a model: 'VGG-5', or 'VGG-5 ×0.25' when narrower than the paper's. */
 export function modelDisplayName(config: TrainConfig): string {
@@ -174,17 +201,18 @@ export function describeConfiguration(profile: ProfileName, config: TrainConfig,
 }
 
 /**
- * Builds the table from the runs under `runsDir`, writes paper-table.{md,csv,tex,json} and the
- * SVG figures into `outDir`, and returns the table and its Markdown. With `expectedSeeds`, runs
- * holding another number of seeds are refused before anything is written.
+ * Builds a table of TABLES from the runs of its rows under `runsDir`, writes `<name>.{md,csv,tex,json}` and the
+ * SVG figures into `outDir`, and returns the table and its Markdown. With `expectedSeeds`, runs holding another
+ * number of seeds are refused before anything is written.
  */
-export async function buildAndWritePaperTable(
+export async function buildAndWriteTable(
+  name: TableName,
   profile: ProfileName,
   runsDir: string,
   outDir: string,
   expectedSeeds?: number,
 ): Promise<{ table: PaperTable; markdown: string }> {
-  const files = await readRunsOfRows(runsDir, PAPER_TABLE_ROWS);
+  const files = await readRunsOfRows(runsDir, TABLES[name]);
   const runs = files.map(runRecordOf);
   const seedList = [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b);
   if (expectedSeeds !== undefined && seedList.length !== expectedSeeds) {
@@ -207,6 +235,6 @@ export async function buildAndWritePaperTable(
   });
   const table = buildPaperTable(runs, { configuration });
   const classNames = Array.from({ length: first.config.model.numClasses }, (_, i) => LETTERS[i] ?? `output ${i}`);
-  await writeReport(outDir, table, runs, { classNames });
+  await writeReport(outDir, table, runs, { classNames, name });
   return { table, markdown: toMarkdown(table) };
 }

@@ -38,4 +38,14 @@ describe('writeReport', () => {
     expect(confusion.slice(0, 5)).toEqual(['17', '3', '20', '20', '20']);
     expect(checkSvg(await readFile(files.accuracyCurves, 'utf8'))).toContain(FIXTURE_CONFIGURATION);
   });
+
+  it('names the table files as asked, and refuses a name that is a path', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'mixent-reporting-')), 'report');
+    dirs.push(dir);
+    const table = buildPaperTable(FIXTURE_RUNS, { configuration: FIXTURE_CONFIGURATION });
+    const files = await writeReport(dir, table, FIXTURE_RUNS, { name: 'loss-table' });
+    expect(files.markdown).toBe(join(dir, 'loss-table.md'));
+    expect((await readdir(dir)).sort()).toEqual(['accuracy-curves.svg', 'confusion-matrix.svg', 'loss-table.csv', 'loss-table.json', 'loss-table.md', 'loss-table.tex']);
+    await expect(writeReport(dir, table, FIXTURE_RUNS, { name: '../escape' })).rejects.toThrow("writeReport: the table's name must be a plain file name, got '../escape'");
+  });
 });

@@ -11,6 +11,8 @@ import type { RunRecord } from './runs.js';
 export interface WriteReportOptions {
   /** Class names for the confusion matrix, in class-index order (default: the indices). */
   classNames?: readonly string[];
+  /** The name of the table files, `<name>.{md,csv,tex,json}` (default 'paper-table'). */
+  name?: string;
 }
 
 /** The files {@link writeReport} wrote, by kind. */
@@ -25,20 +27,22 @@ export interface ReportFiles {
 
 /**
  * Writes the report into `dir` (created if needed): `paper-table.md` (table, legend and significance
- * text), `paper-table.csv`, `paper-table.tex`, `paper-table.json`, `accuracy-curves.svg` and
+ * text), `paper-table.csv`, `paper-table.tex`, `paper-table.json` (another name with `options.name`), `accuracy-curves.svg` and
  * `confusion-matrix.svg` (the best row by mean best-on-test accuracy, summed over its seeds).
  * Every file goes through a temporary file and a rename.
  */
 export async function writeReport(dir: string, table: PaperTable, runs: readonly RunRecord[], options: WriteReportOptions = {}): Promise<ReportFiles> {
+  const name = options.name ?? 'paper-table';
+  if (!/^[\w.-]+$/.test(name)) throw new Error(`writeReport: the table's name must be a plain file name, got '${name}'`);
   await mkdir(dir, { recursive: true });
   const best = bestRow(table);
   const bestRuns = runs.filter((r) => r.row === best.row);
   const seeds = bestRuns.map((r) => r.seed).sort((a, b) => a - b);
   const files: ReportFiles = {
-    markdown: join(dir, 'paper-table.md'),
-    csv: join(dir, 'paper-table.csv'),
-    latex: join(dir, 'paper-table.tex'),
-    json: join(dir, 'paper-table.json'),
+    markdown: join(dir, `${name}.md`),
+    csv: join(dir, `${name}.csv`),
+    latex: join(dir, `${name}.tex`),
+    json: join(dir, `${name}.json`),
     accuracyCurves: join(dir, 'accuracy-curves.svg'),
     confusionMatrix: join(dir, 'confusion-matrix.svg'),
   };
