@@ -4,7 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ProfileName, type TrainConfig, resolveConfig } from '@mixent/training';
 
-/** The folder of the named configs: the paper's rows, and any config a user adds (each gets an nx train-<name> target). */
+/** The folder of the named configs: the rows of the tables, and any config a user adds (each gets an nx train-<name> target). */
 export const CONFIG_DIR = fileURLToPath(new URL('../configs/', import.meta.url));
 
 /** The names of the configs in CONFIG_DIR, sorted. */
