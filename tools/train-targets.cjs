@@ -16,9 +16,10 @@ function trainTarget(name) {
       command: `node bin/mixent.js train-row --row ${name}`,
       profile: 'sample',
       seeds: 3,
-      out: `results/sample/runs/${name}`,
+      // The folder of all rows, not of this row: the tables pass their command-line options on to their rows.
+      runs: 'results/sample/runs',
     },
-    configurations: { sample: {}, full: { profile: 'full', out: `results/full/runs/${name}` } },
+    configurations: { sample: {}, full: { profile: 'full', runs: 'results/full/runs' } },
     defaultConfiguration: 'sample',
     inputs: [
       `{projectRoot}/configs/${name}.json`,
@@ -28,7 +29,7 @@ function trainTarget(name) {
       '^production',
       { env: 'MIXENT_BACKEND' },
     ],
-    outputs: ['{projectRoot}/{options.out}'],
+    outputs: [`{projectRoot}/{options.runs}/${name}`],
     cache: true,
   };
 }

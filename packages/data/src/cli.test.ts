@@ -81,10 +81,10 @@ describe('mixent-data', () => {
     // The installed package's command (which runs dist/) is checked by tools/readme-examples.test.ts.
     const command = join(import.meta.dirname, '..', 'bin', 'mixent-data.js');
     const cwd = mkdtempSync(join(tmpdir(), 'mixent-cli-'));
-    const info = spawnSync(command, ['info', testImages, '--json'], { cwd, encoding: 'utf8' });
+    const info = spawnSync(process.execPath, [command, 'info', testImages, '--json'], { cwd, encoding: 'utf8' });
     expect(info.status, info.stderr).toBe(0);
     expect(JSON.parse(info.stdout)).toMatchObject({ dims: [3800, 28, 28] });
-    const missing = spawnSync(command, ['info', join(cwd, 'none.idx')], { cwd, encoding: 'utf8' });
+    const missing = spawnSync(process.execPath, [command, 'info', join(cwd, 'none.idx')], { cwd, encoding: 'utf8' });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain(join(cwd, 'none.idx'));
   });

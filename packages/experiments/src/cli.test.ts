@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { SAMPLE_DIR, readLetterSet, readSampleManifest } from '@mixent/data';
 import { getModel, saveModel } from '@mixent/models';
 import { selectBackend } from '@mixent/training';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { runMixentCli } from './cli.js';
 import { namedConfigs, readTrainConfig } from './configs.js';
 
@@ -64,6 +64,13 @@ describe('the named configs', () => {
     const { code, err } = await run('train-row', '--row', 'no-such-row');
     expect(code).toBe(1);
     expect(err).toBe(`mixent: train-row needs --row, a named config: ${namedConfigs().join(', ')}\n`);
+    // --out is a table's option, which nx passes on to the rows; given by hand, it is a mistake for --runs.
+    vi.stubEnv('NX_TASK_HASH', undefined);
+    try {
+      expect((await run('train-row', '--row', 'vgg5-ce', '--out', 'somewhere')).err).toBe('mixent: train-row takes --runs <dir> (the row goes to <dir>/<row>), not --out\n');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
 

@@ -6,15 +6,25 @@ import { type ProfileName, compareTrainingStep, evaluate, selectBackend, train }
 import { namedConfigs, readTrainConfig } from './configs.js';
 import { DEFAULT_SEEDS, type TableName, buildAndWriteTable, trainRow } from './paper-table.js';
 
-const USAGE = `usage: mixent <command>
+/** The configs a user can name, for the help: a bundle of this app (tools/device-bundle.sh) has no configs folder. */
+function configsForHelp(): string {
+  try {
+    return namedConfigs().join(', ');
+  } catch {
+    return 'none beside this build';
+  }
+}
+
+/** The help text; a function, so that the configs folder is read only when the help is shown. */
+const usage = () => `usage: mixent <command>
   train --config <file|name> [--profile sample|full] [--backend B] [--out dir] [--resume] [--seed N] [--epochs N]
   eval --model <dir> --images <idx> --labels <idx> [--json] [--backend B] [--batch-size N]
-  train-row --row <name> [--profile sample|full] [--seeds N] [--backend B] [--out dir]
+  train-row --row <name> [--profile sample|full] [--seeds N] [--backend B] [--runs dir]   the row's seeds in <runs>/<name>
   paper-table [--profile sample|full] [--runs dir] [--out dir] [--seeds N]
   loss-table  [--profile sample|full] [--runs dir] [--out dir] [--seeds N]   VGG-5 with every loss, beyond the paper
   check-backend --backend B [--reference wasm] [--json]
 
-Named configs: ${namedConfigs().join(', ')} (packages/experiments/configs).
+Named configs: ${configsForHelp()} (packages/experiments/configs).
 Profiles: sample (default; the embedded sample, a quick CPU budget) and full (the reference recipe on the official data).
 Backends: tensorflow, webgpu, wasm, cpu, auto (default; also MIXENT_BACKEND). wasm threads: MIXENT_WASM_THREADS (default: half the logical CPUs).`;
 
@@ -28,10 +38,10 @@ export async function runMixentCli(argv: readonly string[], io: CliIo = processI
     if (command === 'paper-table' || command === 'loss-table') return await tableCommand(command, rest, io);
     if (command === 'check-backend') return await checkBackendCommand(rest, io);
     if (command === undefined || command === 'help' || command === '--help') {
-      io.stdout(`${USAGE}\n`);
+      io.stdout(`${usage()}\n`);
       return command === undefined ? 2 : 0;
     }
-    throw new Error(`unknown command '${command}'\n${USAGE}`);
+    throw new Error(`unknown command '${command}'\n${usage()}`);
   } catch (error) {
     io.stderr(`mixent: ${(error as Error).message}\n`);
     return 1;
@@ -105,17 +115,22 @@ async function trainRowCommand(argv: readonly string[], io: CliIo): Promise<numb
       profile: { type: 'string', default: 'sample' },
       seeds: { type: 'string', default: String(DEFAULT_SEEDS) },
       backend: { type: 'string' },
+      runs: { type: 'string' },
+      // nx passes a table target's command-line options on to its rows (for --seeds and --runs); --out is the table's.
       out: { type: 'string' },
     },
   });
   if (!values.row || !namedConfigs().includes(values.row)) {
     throw new Error(`train-row needs --row, a named config: ${namedConfigs().join(', ')}`);
   }
+  if (values.out !== undefined && process.env.NX_TASK_HASH === undefined) {
+    throw new Error('train-row takes --runs <dir> (the row goes to <dir>/<row>), not --out');
+  }
   const profile = profileFlag(values.profile);
   const seeds = integerFlag('--seeds', values.seeds);
   if (seeds < 1) throw new Error('--seeds must be at least 1');
   await startBackend(values.backend, profile, io);
-  const outDir = values.out ?? join('results', profile, 'runs', values.row);
+  const outDir = join(values.runs ?? join('results', profile, 'runs'), values.row);
   // Under nx, the task's hash identifies the row's inputs (config, code, options): runs left by other inputs are stale.
   const inputsHash = process.env.NX_TASK_HASH;
   await trainRow(values.row, profile, { seeds, outDir, ...(inputsHash ? { inputsHash } : {}), log: (line) => io.stderr(`${line}\n`) });

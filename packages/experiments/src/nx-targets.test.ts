@@ -8,10 +8,10 @@ const workspaceRoot = join(import.meta.dirname, '..', '..', '..');
 
 interface Target {
   command?: string;
-  options?: { command?: string; out?: string };
+  options?: { command?: string; runs?: string };
   inputs?: unknown[];
   outputs?: string[];
-  configurations?: Record<string, { out?: string }>;
+  configurations?: Record<string, { runs?: string }>;
   dependsOn?: { target: string }[];
 }
 
@@ -28,14 +28,16 @@ describe('the nx targets of the experiments project', () => {
     expect(Object.keys(targets).filter((name) => name.startsWith('train-')).sort()).toEqual(namedConfigs().map((name) => `train-${name}`));
     for (const name of namedConfigs()) {
       const target = targets[`train-${name}`]!;
-      expect(target.options).toMatchObject({ command: `node bin/mixent.js train-row --row ${name}`, out: `results/sample/runs/${name}` });
-      expect(target.configurations?.full?.out).toBe(`results/full/runs/${name}`);
+      expect(target.options).toMatchObject({ command: `node bin/mixent.js train-row --row ${name}`, runs: 'results/sample/runs' });
+      expect(target.configurations?.full?.runs).toBe('results/full/runs');
       expect(target.inputs).toContain(`{projectRoot}/configs/${name}.json`);
-      expect(target.outputs).toEqual(['{projectRoot}/{options.out}']);
+      expect(target.outputs).toEqual([`{projectRoot}/{options.runs}/${name}`]);
     }
     for (const [table, rows] of Object.entries(TABLES)) {
       expect(targets[table]?.dependsOn?.map((d) => d.target), table).toEqual(rows.map((row) => `train-${row}`));
-      expect(targets[table]?.options?.command, table).toBe(`node bin/mixent.js ${table}`);
+      // The options a table passes on to its rows (params: forward) mean the same to them: where the runs are.
+      expect(targets[table]?.options, table).toMatchObject({ command: `node bin/mixent.js ${table}`, runs: 'results/sample/runs' });
+      expect(targets[table]?.configurations?.full?.runs, table).toBe('results/full/runs');
     }
   });
 });
