@@ -57,8 +57,10 @@ function examples(): Example[] {
 function newestSource(dir: string): number {
   return Math.max(
     ...readdirSync(dir, { recursive: true, encoding: 'utf8' })
-      .filter((file) => !/\.test(-util)?\.ts$|__fixtures__/.test(file) && statSync(join(dir, file)).isFile())
-      .map((file) => statSync(join(dir, file)).mtimeMs),
+      .filter((file) => !/\.test(-util)?\.ts$|__fixtures__/.test(file))
+      .map((file) => statSync(join(dir, file)))
+      .filter((stats) => stats.isFile())
+      .map((stats) => stats.mtimeMs),
   );
 }
 

@@ -120,9 +120,8 @@ async function trainRowCommand(argv: readonly string[], io: CliIo): Promise<numb
       out: { type: 'string' },
     },
   });
-  if (!values.row || !namedConfigs().includes(values.row)) {
-    throw new Error(`train-row needs --row, a named config: ${namedConfigs().join(', ')}`);
-  }
+  const configs = namedConfigs();
+  if (!values.row || !configs.includes(values.row)) throw new Error(`train-row needs --row, a named config: ${configs.join(', ')}`);
   if (values.out !== undefined && process.env.NX_TASK_HASH === undefined) {
     throw new Error('train-row takes --runs <dir> (the row goes to <dir>/<row>), not --out');
   }
