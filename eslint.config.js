@@ -18,6 +18,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // Node scripts that run before anything is built (the torch addon's finder and build).
+    files: ['**/scripts/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     // The JavaScript command wrappers of the packages (bin/), which Node runs as they are.
     files: ['**/bin/*.js'],
     languageOptions: { globals: { process: 'readonly', URL: 'readonly' } },
