@@ -1,34 +1,10 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from './backends/select.js';
-import { type TrainConfig, resolveConfig } from './config.js';
+import { killAndResume, metricLines, quiet, runDir, timeless, tinyConfig } from './__fixtures__/tiny-run.js';
 import { DivergenceError, type EpochRecord, type RunPredictions, type TrainSummary, train } from './train.js';
-
-/** A tiny but real run on the embedded sample: a ×0.125 VGG-5, 1,200 images, 3 epochs. */
-function tinyConfig(overrides: object = {}): TrainConfig {
-  return resolveConfig('sample', [
-    {
-      name: 'tiny',
-      model: { widthMultiplier: 0.125 },
-      data: { trainLimit: 1200, testLimit: 380, validationFraction: 0.05, augment: false },
-      epochs: 3,
-      batchSize: 50,
-      evalBatchSize: 500,
-      optimizer: { learningRate: 0.002 },
-      logEvery: 5,
-    },
-    overrides,
-  ]);
-}
-
-const quiet = { progress: false, log: () => {} };
-const runDir = () => mkdtempSync(join(tmpdir(), 'mixent-train-'));
-/** What must be equal between two runs of one config: everything but the clock. */
-const timeless = (summary: TrainSummary) => ({ ...summary, imagesPerSecond: 0, epochs: summary.epochs.map((e) => ({ ...e, seconds: 0 })) });
 
 let reference: { dir: string; summary: TrainSummary; tensorsAtEpochEnd: number[]; before: number };
 
@@ -92,43 +68,13 @@ describe('train', () => {
 
   it('resumes a run killed with SIGKILL in mid-epoch and ends exactly as the uninterrupted run', async () => {
     const dir = runDir();
-    const configPath = join(dir, 'tiny.json');
-    writeFileSync(configPath, JSON.stringify(tinyConfig()));
-    const child = (flag?: string) =>
-      spawn(process.execPath, ['--conditions=@mixent/source', '--import', 'tsx', join(import.meta.dirname, '__fixtures__', 'train-child.ts'), configPath, dir, ...(flag ? [flag] : [])], {
-        stdio: 'ignore',
-      });
-    const first = child();
-    const killedAt = await new Promise<number>((resolve, reject) => {
-      // Kill it once epoch 1 is checkpointed and epoch 2 has logged a step: in mid-epoch.
-      const timer = setInterval(() => {
-        const metrics = existsSync(join(dir, 'metrics.jsonl')) ? readFileSync(join(dir, 'metrics.jsonl'), 'utf8') : '';
-        if (existsSync(join(dir, 'checkpoint', 'state.json')) && /"type":"step","epoch":2/.test(metrics)) {
-          clearInterval(timer);
-          first.kill('SIGKILL');
-          resolve((JSON.parse(readFileSync(join(dir, 'checkpoint', 'state.json'), 'utf8')) as { epoch: number }).epoch);
-        }
-      }, 20);
-      first.on('exit', (code, signal) => {
-        clearInterval(timer);
-        if (signal !== 'SIGKILL') reject(new Error(`the child ended before it was killed (code ${code})`));
-      });
-    });
-    await new Promise((resolve) => first.on('exit', resolve));
-    expect(killedAt).toBe(1);
-    expect(existsSync(join(dir, 'summary.json'))).toBe(false);
-
-    const resumed = child('--resume');
-    const code = await new Promise((resolve) => resumed.on('exit', resolve));
-    expect(code).toBe(0);
+    expect(await killAndResume(tinyConfig(), dir, 'wasm')).toBe(1);
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as TrainSummary;
     expect(timeless(summary)).toEqual(timeless(JSON.parse(JSON.stringify(reference.summary)) as TrainSummary));
     expect(readFileSync(join(dir, 'predictions.json'), 'utf8')).toBe(readFileSync(join(reference.dir, 'predictions.json'), 'utf8'));
     // Every line of metrics.jsonl, steps included, as the uninterrupted run wrote it: only the clock differs.
-    const lines = (runDir: string) =>
-      readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => ({ ...(JSON.parse(l) as EpochRecord), seconds: 0 }));
-    expect(lines(dir)).toEqual(lines(reference.dir));
-    expect(lines(dir).filter((l) => 'testAccuracy' in l).map((l) => l.epoch)).toEqual([1, 2, 3]);
+    expect(metricLines(dir)).toEqual(metricLines(reference.dir));
+    expect(metricLines(dir).filter((l) => 'testAccuracy' in l).map((l) => l.epoch)).toEqual([1, 2, 3]);
   }, 180_000);
 
   it('refuses to overwrite a run without --resume, and a resume with another config or on another backend', async () => {
