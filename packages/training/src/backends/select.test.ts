@@ -6,13 +6,20 @@ import { describe, expect, it } from 'vitest';
 import { dawnAdapter } from '../__fixtures__/dawn.js';
 import { BackendUnavailableError, selectBackend } from './select.js';
 
+/** Whether @mixent/tfjs-backend-torch loads here (its addon built against a libtorch); CI requires it. */
+async function torchLoads(): Promise<boolean> {
+  const loads = await import('@mixent/tfjs-backend-torch' as string).then(() => true, () => false);
+  if (process.env.MIXENT_REQUIRE_TORCH === '1' && !loads) throw new Error('MIXENT_REQUIRE_TORCH=1, but @mixent/tfjs-backend-torch does not load');
+  return loads;
+}
+
 describe('selectBackend', () => {
-  it('auto picks the first backend that works here: webgpu on a hardware adapter, else wasm (tfjs-node is absent)', async () => {
+  it('auto picks the first backend that works here: torch with libtorch, else webgpu on a hardware adapter, else wasm (tfjs-node is absent)', async () => {
     const adapter = await dawnAdapter();
-    const expected = adapter && !adapter.software ? 'webgpu' : 'wasm';
+    const expected = (await torchLoads()) ? 'torch' : adapter && !adapter.software ? 'webgpu' : 'wasm';
     const info = await selectBackend('auto');
     expect(info.name).toBe(expected);
-    if (expected === 'webgpu') return;
+    if (expected !== 'wasm') return;
     expect(tf.getBackend()).toBe('wasm');
     expect(info.version).toBe('4.22.0');
     // Threads default to half the logical CPUs, 1 to 8.
@@ -38,6 +45,6 @@ describe('selectBackend', () => {
     const error = (await selectBackend('tensorflow').catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(BackendUnavailableError);
     expect(error.message).toMatch(/neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed\. Install one \(npm install @tensorflow\/tfjs-node-gpu/);
-    await expect(selectBackend('tpu')).rejects.toThrow("unknown backend 'tpu': choose one of tensorflow, webgpu, wasm, cpu or auto");
+    await expect(selectBackend('tpu')).rejects.toThrow("unknown backend 'tpu': choose one of torch, tensorflow, webgpu, wasm, cpu or auto");
   });
 });

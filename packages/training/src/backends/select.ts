@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type * as TorchPackage from '@mixent/tfjs-backend-torch';
 import { importOptional, packageVersion } from './optional.js';
 import { initWasmBackend } from './wasm.js';
 import { WebgpuUnavailableError, initWebgpuBackend } from './webgpu.js';
@@ -9,7 +10,7 @@ import { WebgpuUnavailableError, initWebgpuBackend } from './webgpu.js';
  */
 
 /** The backends mixent can run on, in the order `auto` tries them. */
-export const BACKEND_NAMES = Object.freeze(['tensorflow', 'webgpu', 'wasm', 'cpu'] as const);
+export const BACKEND_NAMES = Object.freeze(['torch', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const);
 
 /** A backend's name, as `--backend` and MIXENT_BACKEND take it. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -34,7 +35,32 @@ export class BackendUnavailableError extends Error {
 /** Starts one backend; `auto` is true when selectBackend is trying each in turn rather than obeying a name. */
 type Starter = (auto: boolean) => Promise<BackendInfo>;
 
+/** The torch backend's package, and the code of the error it throws on import when its addon cannot run. */
+const TORCH_PACKAGE = '@mixent/tfjs-backend-torch';
+const TORCH_UNAVAILABLE = 'MIXENT_TORCH_UNAVAILABLE';
+
 const STARTERS: Readonly<Record<BackendName, Starter>> = Object.freeze({
+  async torch() {
+    // A literal import, so that bundlers take the package along where it is installed.
+    let loaded: typeof TorchPackage;
+    try {
+      loaded = await import('@mixent/tfjs-backend-torch');
+    } catch (error) {
+      const { code, message } = error as { code?: string; message?: string };
+      if (code === TORCH_UNAVAILABLE) throw new BackendUnavailableError(`backend 'torch' is not available: ${message}`);
+      if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message?.includes(TORCH_PACKAGE)) {
+        throw new BackendUnavailableError(
+          `backend 'torch' is not available: ${TORCH_PACKAGE} is not installed. Install it (npm install ${TORCH_PACKAGE}) on a machine with ` +
+            'libtorch (pip install torch, or apt install libtorch-dev), or use --backend wasm',
+        );
+      }
+      throw error;
+    }
+    // Reads MIXENT_TORCH_DEVICE and MIXENT_TORCH_THREADS: a bad value is an error, not a reason to try the next backend.
+    const { description } = loaded.torchInfo();
+    if (!(await tf.setBackend('torch'))) throw new BackendUnavailableError("backend 'torch' failed to initialize");
+    return { name: 'torch', package: TORCH_PACKAGE, version: packageVersion(TORCH_PACKAGE), description };
+  },
   async tensorflow() {
     // tfjs-node(-gpu) registers the 'tensorflow' backend (libtensorflow, CUDA for -gpu) on import. One that is
     // installed but does not load (no CUDA for -gpu, no libtensorflow) gives way to the next.
@@ -109,7 +135,7 @@ const STARTERS: Readonly<Record<BackendName, Starter>> = Object.freeze({
 /**
  * Starts a backend and makes it tfjs' active one. `preference` (else MIXENT_BACKEND, else
  * 'auto') names one of BACKEND_NAMES, or 'auto' for the first that works in the order
- * tensorflow, webgpu (a hardware adapter only), wasm, cpu. A named backend that cannot run is a
+ * torch, tensorflow, webgpu (a hardware adapter only), wasm, cpu. A named backend that cannot run is a
  * BackendUnavailableError saying how to install it; a named webgpu runs on a software adapter too.
  */
 export async function selectBackend(preference: string | undefined = process.env.MIXENT_BACKEND): Promise<BackendInfo> {
