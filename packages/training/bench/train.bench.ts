@@ -1,7 +1,7 @@
 /**
  * Training and inference images/s of VGG-5 (width ×1, batch 100) on every backend available
- * here, the median of STEPS steps after warm-up, and a per-kernel profile of one wasm training
- * step; the same on wasm at the sample profile's width. PyTorch on CPU (tools/bench-pytorch.py) runs the same model and batch when
+ * here, the median of STEPS steps after warm-up, and a per-kernel profile of one wasm and one torch training
+ * step; the same on wasm and torch at the sample profile's width, and torch's dispatch cost per kernel. PyTorch on CPU (tools/bench-pytorch.py) runs the same model and batch when
  * `python3 -c "import torch"` works, so the tfjs / PyTorch ratio comes from one run on one
  * machine. wasm runs with its default threads (MIXENT_WASM_THREADS, else half the logical CPUs) and once more on
  * all logical CPUs (at most 8), in a child process (threads are chosen once per process).
@@ -44,9 +44,31 @@ interface BackendResult {
   trainImagesPerSecond?: number;
   inferenceImagesPerSecond?: number;
   note?: string;
+  /** torch only: kernels that ran on the cpu fallback during the steps (none is the goal). */
+  fallbacks?: Record<string, number>;
+  /** The time of one small kernel (a scalar add) from JavaScript and back, µs. */
+  dispatchMicroseconds?: number;
 }
 
-async function measure(name: BackendName, widthMultiplier = 1, profile = name === 'wasm'): Promise<BackendResult> {
+async function torchFallbacks(): Promise<Record<string, number>> {
+  const { fallbackCounts } = await import('@mixent/tfjs-backend-torch');
+  return fallbackCounts();
+}
+
+/** Median µs of a scalar add on the active backend, over 5 rounds of 2,000: what every kernel costs beyond its work. */
+function dispatchMicroseconds(): number {
+  const a = tf.scalar(1);
+  const rounds: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const start = performance.now();
+    for (let i = 0; i < 2000; i++) tf.add(a, a).dispose();
+    rounds.push(((performance.now() - start) * 1000) / 2000);
+  }
+  a.dispose();
+  return Number(median(rounds).toFixed(2));
+}
+
+async function measure(name: BackendName, widthMultiplier = 1, profile = name === 'wasm' || name === 'torch'): Promise<BackendResult> {
   let description: string;
   let software: boolean;
   try {
@@ -87,15 +109,20 @@ async function measure(name: BackendName, widthMultiplier = 1, profile = name ==
     result.trainImagesPerSecond = BATCH / (await medianSeconds(trainStep, slow ? 1 : STEPS, slow ? 1 : WARMUP));
     if (software) result.note = 'a software WebGPU adapter (CPU-emulated): median of 1 training and 3 inference steps';
   }
-  if (profile) profiles.set(widthMultiplier, await profileStep(trainStep));
+  if (profile) profiles.set(`${name}@${widthMultiplier}`, await profileStep(trainStep));
+  if (name === 'torch') {
+    // The steps above must not have left libtorch: every kernel they ran is native.
+    result.fallbacks = await torchFallbacks();
+    result.dispatchMicroseconds = dispatchMicroseconds();
+  }
   tf.dispose([xs, ys]);
   optimizer.dispose();
   model.dispose();
   return result;
 }
 
-/** Per-kernel profiles of a wasm training step, by width multiplier. */
-const profiles = new Map<number, { kernel: string; ms: number; share: number }[]>();
+/** Per-kernel profiles of a training step, by backend and width multiplier (`wasm@1`). */
+const profiles = new Map<string, { kernel: string; ms: number; share: number }[]>();
 
 /** Where a training step's time goes, by kernel (tf.profile's kernel times, summed per kernel name). */
 async function profileStep(step: () => Promise<void>): Promise<{ kernel: string; ms: number; share: number }[]> {
@@ -138,11 +165,13 @@ for (const name of BACKEND_NAMES) {
 // with the square of the width and everything else only linearly.
 const sampleWidth = PROFILES.sample.model?.widthMultiplier ?? 1;
 const wasmAtSampleWidth = await measure('wasm', sampleWidth);
+const torchAtSampleWidth = backends.torch?.available ? await measure('torch', sampleWidth) : undefined;
 const measureAllCpus = !only || only.includes('wasm');
 const wasmAllCpus = measureAllCpus ? wasmOnAllCpus(1) : undefined;
 const wasmAllCpusAtSampleWidth = measureAllCpus ? wasmOnAllCpus(sampleWidth) : undefined;
 const torch = runPytorchBench(['--batch', String(BATCH), '--steps', String(STEPS), '--threads', String(cpus().length)]);
 const wasm = backends.wasm;
+const torchBackend = backends.torch;
 const ratio = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' ? Number((a / b).toFixed(3)) : null);
 const result = {
   what: `VGG-5 (width ×1, 62 classes), batch ${BATCH}, Adam, cross entropy; images per second, median of ${STEPS} steps after ${WARMUP} warm-up steps`,
@@ -151,6 +180,10 @@ const result = {
   backends,
   pytorch: torch,
   ratios: {
+    torchTrainOverPytorch: ratio(torchBackend?.trainImagesPerSecond, torch.trainImagesPerSecond),
+    torchInferenceOverPytorch: ratio(torchBackend?.inferenceImagesPerSecond, torch.inferenceImagesPerSecond),
+    torchTrainOverWasm: ratio(torchBackend?.trainImagesPerSecond, wasm?.trainImagesPerSecond),
+    torchTrainOverWasmAtSampleWidth: ratio(torchAtSampleWidth?.trainImagesPerSecond, wasmAtSampleWidth.trainImagesPerSecond),
     wasmTrainOverPytorch: ratio(wasm?.trainImagesPerSecond, torch.trainImagesPerSecond),
     wasmInferenceOverPytorch: ratio(wasm?.inferenceImagesPerSecond, torch.inferenceImagesPerSecond),
     wasmAllCpusTrainOverPytorch: ratio(wasmAllCpus?.trainImagesPerSecond, torch.trainImagesPerSecond),
@@ -161,8 +194,11 @@ const result = {
   wasmAllCpus,
   wasmAtSampleWidth: { widthMultiplier: sampleWidth, ...wasmAtSampleWidth },
   wasmAllCpusAtSampleWidth: wasmAllCpusAtSampleWidth && { widthMultiplier: sampleWidth, ...wasmAllCpusAtSampleWidth },
-  wasmTrainingStepProfile: profiles.get(1),
-  wasmTrainingStepProfileAtSampleWidth: profiles.get(sampleWidth),
+  torchAtSampleWidth: torchAtSampleWidth && { widthMultiplier: sampleWidth, ...torchAtSampleWidth },
+  wasmTrainingStepProfile: profiles.get('wasm@1'),
+  wasmTrainingStepProfileAtSampleWidth: profiles.get(`wasm@${sampleWidth}`),
+  torchTrainingStepProfile: profiles.get('torch@1'),
+  torchTrainingStepProfileAtSampleWidth: profiles.get(`torch@${sampleWidth}`),
 };
 const out = join(import.meta.dirname, 'train.json');
 writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
