@@ -129,14 +129,16 @@ describe('mixent check-backend', () => {
     // Float32 rounding, not zero: the two backends compute the step differently.
     for (const r of report.results) expect(r.maxRelativeError).toBeGreaterThan(0);
     for (const r of report.results) expect(r.maxRelativeError).toBeLessThan(report.tolerance);
+    // By default against wasm and cpu, less the backend itself.
     const text = await run('check-backend', '--backend', 'cpu');
-    expect(text.out).toMatch(/^cpu \(pure JavaScript.*\) against wasm \(SIMD.*\n {2}vgg5: largest relative gradient error \d\.\d\de-\d \(\S+\) ok\n {2}spinal-vgg: /);
+    expect(text.out).toMatch(/^cpu \(pure JavaScript.*\) against wasm \(SIMD.*\n {2}vgg5: largest relative gradient error \d\.\d\de-\d \(\S+\) ok\n {2}spinal-vgg: [^\n]* ok\n$/);
     await selectBackend('wasm');
   }, 60_000);
 
-  it('needs a backend to check', async () => {
+  it('needs a backend to check, and another to check it against', async () => {
     const { code, err } = await run('check-backend');
     expect(code).toBe(1);
     expect(err).toMatch(/check-backend needs --backend <name>/);
+    expect((await run('check-backend', '--backend', 'cpu', '--reference', 'cpu')).err).toMatch(/no reference backend other than cpu/);
   });
 });

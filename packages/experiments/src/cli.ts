@@ -22,7 +22,7 @@ const usage = () => `usage: mixent <command>
   train-row --row <name> [--profile sample|full] [--seeds N] [--backend B] [--runs dir]   the row's seeds in <runs>/<name>
   paper-table [--profile sample|full] [--runs dir] [--out dir] [--seeds N]
   loss-table  [--profile sample|full] [--runs dir] [--out dir] [--seeds N]   VGG-5 with every loss, beyond the paper
-  check-backend --backend B [--reference wasm] [--json]
+  check-backend --backend B [--reference wasm,cpu] [--json]
 
 Named configs: ${configsForHelp()} (packages/experiments/configs).
 Profiles: sample (default; the embedded sample, a quick CPU budget) and full (the reference recipe on the official data).
@@ -152,24 +152,29 @@ async function tableCommand(name: TableName, argv: readonly string[], io: CliIo)
   return 0;
 }
 
-/** Checks that a backend computes the gradients of a training step of each model as the reference backend does. */
+/**
+ * Checks that a backend computes the gradients of a training step of each model as each reference backend does
+ * (by default wasm and cpu, less the backend itself).
+ */
 async function checkBackendCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
-    options: { backend: { type: 'string' }, reference: { type: 'string', default: 'wasm' }, json: { type: 'boolean', default: false } },
+    options: { backend: { type: 'string' }, reference: { type: 'string', default: 'wasm,cpu' }, json: { type: 'boolean', default: false } },
   });
-  if (!values.backend) throw new Error('check-backend needs --backend <name> (the one to check against --reference, wasm by default)');
+  if (!values.backend) throw new Error('check-backend needs --backend <name> (the one to check against --reference, wasm and cpu by default)');
+  const candidate = values.backend;
+  const references = values.reference.split(',').map((name) => name.trim()).filter((name) => name && name !== candidate);
+  if (references.length === 0) throw new Error(`check-backend: no reference backend other than ${candidate} (--reference ${values.reference})`);
   const results = [];
-  for (const model of MODEL_NAMES) results.push(await compareTrainingStep(model, values.reference, values.backend));
-  // Float32 rounding gives 1e-5–1e-4 here (wasm against cpu, webgpu against wasm); a wrong kernel gives far more.
+  for (const reference of references) for (const model of MODEL_NAMES) results.push(await compareTrainingStep(model, reference, candidate));
+  // Float32 rounding gives 1e-5–1e-4 here (wasm against cpu, webgpu or torch against wasm); a wrong kernel gives far more.
   const tolerance = 1e-3;
   const agree = results.every((r) => r.maxRelativeError < tolerance);
   if (values.json) {
     io.stdout(`${JSON.stringify({ agree, tolerance, results }, null, 2)}\n`);
   } else {
-    const [first] = results;
-    io.stdout(`${first?.candidate.description} against ${first?.reference.description}, one training step (×0.125, batch 4):\n`);
-    for (const r of results) {
+    for (const [k, r] of results.entries()) {
+      if (k % MODEL_NAMES.length === 0) io.stdout(`${r.candidate.description} against ${r.reference.description}, one training step (×0.125, batch 4):\n`);
       const worst = r.variables.reduce((a, b) => (b.relativeError > a.relativeError ? b : a));
       io.stdout(`  ${r.model}: largest relative gradient error ${r.maxRelativeError.toExponential(2)} (${worst.variable}) ${r.maxRelativeError < tolerance ? 'ok' : 'TOO LARGE'}\n`);
     }
@@ -182,7 +187,7 @@ async function startBackend(preference: string | undefined, profile: ProfileName
   const backend = await selectBackend(preference);
   io.stderr(`backend: ${backend.description}, ${backend.package} ${backend.version}\n`);
   if (profile === 'full' && backend.name === 'cpu') {
-    throw new Error('the full profile on the pure-JavaScript cpu backend would take months (about 1 GFLOP per training image at ~1 GFLOP/s): use --backend tensorflow, webgpu or wasm');
+    throw new Error('the full profile on the pure-JavaScript cpu backend would take months (about 1 GFLOP per training image at ~1 GFLOP/s): use --backend torch, tensorflow, webgpu or wasm');
   }
 }
 
