@@ -4,6 +4,7 @@
 # Node but no network and takes at most 64 MiB of files along (the whole node_modules is ~460 MB). On it:
 #   node .device/mixent.mjs check-backend --backend webgpu      # a training step on the GPU against wasm
 #   node .device/train-bench.mjs                                 # writes .device/train.json
+# and the headers to compile the torch backend's addon there against its PyTorch (tools/device-check.sh does).
 # Vulkan must be reachable there (libvulkan1 and the NVIDIA ICD): see tools/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,4 +30,8 @@ cp node_modules/@tensorflow/tfjs-backend-wasm/package.json "$wasm_pkg/"
 cp node_modules/@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd{.js,.worker.js} "$wasm_pkg/wasm-out/"
 cp node_modules/webgpu/package.json node_modules/webgpu/index.js "$out/node_modules/webgpu/"
 cp -r node_modules/webgpu/dist/linux-x64 "$out/node_modules/webgpu/dist/"
+# The headers the torch backend's addon compiles with there (Node-API's and node-addon-api's; libtorch's are there).
+node_include="$(dirname "$(dirname "$(command -v node)")")/include/node"
+mkdir -p "$out/addon-include"
+cp "$node_include"/{node_api.h,node_api_types.h,js_native_api.h,js_native_api_types.h} node_modules/node-addon-api/napi*.h "$out/addon-include/"
 du -sh "$out"

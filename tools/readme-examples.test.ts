@@ -6,7 +6,7 @@
 // installed types, and each that runs quickly must run, printing what the comments of its printing lines say:
 // `console.log(…); // 100 78400 g`, `x.print(); // 0.2760… = why` (the text before ' = ' and before '…' must appear
 // in what it prints).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +22,17 @@ const TSX = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const NOT_RUN: Record<string, string> = {
   'data/README.md#2': 'downloads the official 560 MB archive',
   'training/README.md#1': 'trains a model for minutes',
+  // Without libtorch the installed package has no addon: its import says so (tested in its own suite).
+  ...(libtorchFound() ? {} : { 'tfjs-backend-torch/README.md#1': 'needs libtorch, which this machine lacks' }),
 };
+
+/** Whether the torch backend's build finds a libtorch here, as its install script will in the scratch project. */
+function libtorchFound(): boolean {
+  const finder = join(root, 'packages', 'tfjs-backend-torch', 'scripts', 'find-libtorch.mjs');
+  const found = (JSON.parse(spawnSync(process.execPath, [finder], { encoding: 'utf8' }).stdout) as { found: boolean }).found;
+  if (!found && process.env.MIXENT_REQUIRE_TORCH === '1') throw new Error('MIXENT_REQUIRE_TORCH=1, but no libtorch is found');
+  return found;
+}
 
 /** The published packages: every workspace package that is not private. */
 const published = readdirSync(join(root, 'packages'))
@@ -72,12 +82,22 @@ const npmEnv = Object.fromEntries(
   Object.entries(process.env).filter(([key]) => !/^npm_(package_|lifecycle_|config_local_prefix|config_workspace|config_include_workspace_root|config_allow_scripts)/i.test(key)),
 );
 
+// npm is a .cmd script on Windows, which only a shell runs.
+const windows = process.platform === 'win32';
+
 function npm(args: string[], cwd: string): string {
-  // npm is a .cmd script on Windows, which only a shell runs.
-  const windows = process.platform === 'win32';
   const run = spawnSync(windows ? 'npm.cmd' : 'npm', args, { cwd, encoding: 'utf8', env: npmEnv, shell: windows });
   if (run.status !== 0) throw new Error(`npm ${args.join(' ')} (in ${cwd}) failed:\n${run.stderr}`);
   return run.stdout;
+}
+
+/** npm without blocking this worker: an install that builds the torch addon outlasts vitest's worker heartbeat. */
+async function npmAsync(args: string[], cwd: string): Promise<void> {
+  const child = spawn(windows ? 'npm.cmd' : 'npm', args, { cwd, env: npmEnv, shell: windows, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`npm ${args.join(' ')} (in ${cwd}) failed:\n${stderr}`);
 }
 
 interface PackResult {
@@ -91,7 +111,7 @@ const project = join(scratch, 'project');
 let packed: PackResult[] = [];
 const all = examples().map((example) => ({ ...example, file: join(project, `${example.id.replace(/\W+/g, '-')}.ts`) }));
 
-beforeAll(() => {
+beforeAll(async () => {
   for (const { dir } of published) {
     const built = join(root, 'packages', dir, 'dist', 'index.js');
     // Under nx the build is a dependency of this task, current by its hash (nx may leave an up-to-date dist untouched).
@@ -109,8 +129,10 @@ beforeAll(() => {
     (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version,
   ]);
   const dependencies = Object.fromEntries([...packed.map((p) => [p.name, `file:../${p.filename}`]), ...pinned]);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'mixent-user', private: true, type: 'module', dependencies }, null, 2));
-  npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], project);
+  // A user approves the torch backend's install script, which builds its addon against the libtorch it finds.
+  const allowScripts = { '@mixent/tfjs-backend-torch': true };
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'mixent-user', private: true, type: 'module', dependencies, allowScripts }, null, 2));
+  await npmAsync(['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], project);
   for (const example of all) writeFileSync(example.file, example.code);
 }, 300_000);
 
@@ -169,7 +191,7 @@ describe('in a browser', () => {
 
 describe('README examples', () => {
   it('are found in every package that documents an API', () => {
-    expect(new Set(all.map((e) => e.id.split('/')[0]))).toEqual(new Set(['data', 'losses', 'models', 'reporting', 'training']));
+    expect(new Set(all.map((e) => e.id.split('/')[0]))).toEqual(new Set(['data', 'losses', 'models', 'reporting', 'tfjs-backend-torch', 'training']));
   });
 
   it('typecheck against the installed packages', () => {
