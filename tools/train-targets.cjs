@@ -28,6 +28,10 @@ function trainTarget(name) {
       '{projectRoot}/bin/**/*',
       '^production',
       { env: 'MIXENT_BACKEND' },
+      // auto trains on torch where its addon finds libtorch, and torch's results depend on its threads and device.
+      { runtime: 'node packages/tfjs-backend-torch/scripts/find-libtorch.mjs --fingerprint' },
+      { env: 'MIXENT_TORCH_THREADS' },
+      { env: 'MIXENT_TORCH_DEVICE' },
     ],
     outputs: [`{projectRoot}/{options.runs}/${name}`],
     cache: true,
