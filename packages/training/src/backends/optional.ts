@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type * as TorchPackage from '@mixent/tfjs-backend-torch';
 
 // Optional packages (tfjs-node, tfjs-node-gpu, webgpu) are found with Node's resolver at run time, so that
 // mixent builds and runs without them and uses them as soon as they are installed.
@@ -29,4 +30,9 @@ export function packageVersion(name: string): string {
   } catch {
     return 'unknown version';
   }
+}
+
+/** The torch backend's package: a literal import, so that bundlers take it along where it is installed. */
+export function importTorch(): Promise<typeof TorchPackage> {
+  return import('@mixent/tfjs-backend-torch');
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as TorchPackage from '@mixent/tfjs-backend-torch';
-import { importOptional, packageVersion } from './optional.js';
+import { importOptional, importTorch, packageVersion } from './optional.js';
 import { initWasmBackend } from './wasm.js';
 import { WebgpuUnavailableError, initWebgpuBackend } from './webgpu.js';
 
@@ -41,10 +41,9 @@ const TORCH_UNAVAILABLE = 'MIXENT_TORCH_UNAVAILABLE';
 
 const STARTERS: Readonly<Record<BackendName, Starter>> = Object.freeze({
   async torch() {
-    // A literal import, so that bundlers take the package along where it is installed.
     let loaded: typeof TorchPackage;
     try {
-      loaded = await import('@mixent/tfjs-backend-torch');
+      loaded = await importTorch();
     } catch (error) {
       const { code, message } = error as { code?: string; message?: string };
       if (code === TORCH_UNAVAILABLE) throw new BackendUnavailableError(`backend 'torch' is not available: ${message}`);

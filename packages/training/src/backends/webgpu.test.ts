@@ -11,6 +11,8 @@ vi.mock('./optional.js', async (original) => {
   const actual = await original<typeof Optional>();
   return {
     ...actual,
+    // These tests are about webgpu's place in auto's order: torch, which comes first, is left out.
+    importTorch: () => Promise.reject(Object.assign(new Error('the torch backend is not available: left out by this test'), { code: 'MIXENT_TORCH_UNAVAILABLE' })),
     importOptional: (name: string) =>
       (name === 'webgpu' && !packages.webgpuInstalled) || (name === '@tensorflow/tfjs-backend-webgpu' && !packages.tfjsBackendWebgpuInstalled)
         ? Promise.resolve(undefined)
