@@ -1,7 +1,19 @@
 // An nx plugin: one cached `train-<name>` target for each named config (`<project>/configs/<name>.json`), so that a
 // row of a table is a config file and nothing else. nx.json says which folders it reads. CommonJS, because nx
 // require()s local plugins and transpiles TypeScript ones only with ts-node or swc, which this workspace lacks.
-const { basename, dirname } = require('node:path');
+const { availableParallelism } = require('node:os');
+const { basename, dirname, join } = require('node:path');
+
+/**
+ * ATen's threads per row: nx trains `parallel` rows at once, and OpenMP threads that outnumber the cores spin
+ * against each other (two rows of 2 threads on 2 cores trained 5× slower than two of 1). The user's own
+ * MIXENT_TORCH_THREADS wins.
+ */
+function torchThreadsPerRow() {
+  if (process.env.MIXENT_TORCH_THREADS) return process.env.MIXENT_TORCH_THREADS;
+  const { parallel = 3 } = require(join(__dirname, '..', 'nx.json'));
+  return String(Math.max(1, Math.floor(availableParallelism() / parallel)));
+}
 
 /**
  * The target that trains every seed of one named config, under the sample (default) or full configuration.
@@ -14,6 +26,7 @@ function trainTarget(name) {
     options: {
       cwd: '{projectRoot}',
       command: `node bin/mixent.js train-row --row ${name}`,
+      env: { MIXENT_TORCH_THREADS: torchThreadsPerRow() },
       profile: 'sample',
       seeds: 3,
       // The folder of all rows, not of this row: the tables pass their command-line options on to their rows.
