@@ -1,4 +1,4 @@
-import type { DataType, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { type DataType, type KernelConfig, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import type { TorchBackend } from '../backend.js';
 import { runOnCpu } from './fallback.js';
 
@@ -43,4 +43,9 @@ export function input(inputs: Record<string, TensorInfo | null | undefined>, nam
   const found = inputs[name];
   if (!found) throw new Error(`the torch backend: kernel input ${name} is missing`);
   return found;
+}
+
+/** One axis of `shape`, counted from the front (tfjs kernels may give it from the back). */
+export function axisOf(axis: number, shape: readonly number[]): number {
+  return util.parseAxisParam(axis, shape as number[])[0] as number;
 }

@@ -1,5 +1,5 @@
-import { type KernelConfig, type NamedAttrMap, type TensorInfo, backend_util, util } from '@tensorflow/tfjs-core';
-import { input, nativeKernel } from './define.js';
+import { type KernelConfig, type NamedAttrMap, type TensorInfo, backend_util } from '@tensorflow/tfjs-core';
+import { axisOf, input, nativeKernel } from './define.js';
 
 /** tfjs' fused activations, by the codes of native/ops.cc. */
 const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2, elu: 3, leakyrelu: 4, prelu: 5, sigmoid: 6 };
@@ -137,6 +137,6 @@ export const NN_KERNELS: readonly KernelConfig[] = [
   matMul('_FusedMatMul'),
   nativeKernel('Softmax', (inputs, attrs) => {
     const logits: TensorInfo = input(inputs, 'logits');
-    return { inputs: [logits], ints: util.parseAxisParam(attrs.dim as number, logits.shape), dtype: 'float32' };
+    return { inputs: [logits], ints: [axisOf(attrs.dim as number, logits.shape)], dtype: 'float32' };
   }),
 ];

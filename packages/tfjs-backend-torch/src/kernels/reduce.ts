@@ -1,5 +1,5 @@
 import { type DataType, type KernelConfig, type NamedAttrMap, type TensorInfo, sumOutType, util } from '@tensorflow/tfjs-core';
-import { input, nativeKernel } from './define.js';
+import { axisOf, input, nativeKernel } from './define.js';
 
 /** How each reduction names its axes and what dtype it gives. */
 const REDUCTIONS: Record<string, { axisAttr: string; dtype: (x: DataType) => DataType }> = {
@@ -26,7 +26,7 @@ function reduction(kernelName: string, axisAttr: string, outDtype: (x: DataType)
 function argExtreme(kernelName: string): KernelConfig {
   return nativeKernel(kernelName, (inputs, attrs) => {
     const x: TensorInfo = input(inputs, 'x');
-    return { inputs: [x], ints: util.parseAxisParam(attrs.axis as number, x.shape).slice(0, 1), dtype: 'int32' };
+    return { inputs: [x], ints: [axisOf(attrs.axis as number, x.shape)], dtype: 'int32' };
   });
 }
 

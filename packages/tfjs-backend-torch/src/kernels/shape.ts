@@ -1,11 +1,6 @@
 import { type KernelConfig, type TensorInfo, backend_util, slice_util, upcastType, util } from '@tensorflow/tfjs-core';
 import { DTYPE_CODES } from '../binding.js';
-import { input, nativeKernel } from './define.js';
-
-/** An axis of a list of inputs' common shape, counted from the front. */
-function axisOf(axis: number, shape: readonly number[]): number {
-  return util.parseAxisParam(axis, shape as number[])[0] as number;
-}
+import { axisOf, input, nativeKernel } from './define.js';
 
 function commonDtype(tensors: readonly TensorInfo[]): TensorInfo['dtype'] {
   return tensors.map((t) => t.dtype).reduce((a, b) => upcastType(a, b));
