@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_CONFIGURATION, FIXTURE_RUNS } from './__fixtures__/runs.js';
+import { FIXTURE_RUNS, FIXTURE_TABLE } from './__fixtures__/runs.js';
 import { toCsv, toJson, toLatex, toMarkdown } from './formats.js';
 import { buildPaperTable, type PaperTable } from './table.js';
 
@@ -21,7 +21,7 @@ const fixtureFile = (name: string) => fileURLToPath(new URL(`./__fixtures__/${na
 const update = process.env['MIXENT_UPDATE_GOLDEN'] === '1';
 
 function table(): PaperTable {
-  return buildPaperTable(FIXTURE_RUNS, { configuration: FIXTURE_CONFIGURATION });
+  return buildPaperTable(FIXTURE_RUNS, FIXTURE_TABLE);
 }
 
 describe('golden paper tables', () => {
@@ -45,9 +45,9 @@ describe('golden paper tables', () => {
       { b: 8, c: 1, both: 31, neither: 0, netImages: 7, pValue: 0.0390625, significant: true },
       { b: 6, c: 1, both: 32, neither: 1, netImages: 5, pValue: 0.125, significant: false },
     ]);
-    expect(row?.testAccuracy.mean).toBeCloseTo(0.9625, 12);
-    expect(row?.testAccuracy.std).toBeCloseTo(0.025 / Math.SQRT2, 12);
-    expect(row?.testAccuracy.ci?.halfWidth).toBeCloseTo(12.706204736 * 0.0125, 8);
+    expect(row?.bestTestAccuracy.mean).toBeCloseTo(0.9625, 12);
+    expect(row?.bestTestAccuracy.std).toBeCloseTo(0.025 / Math.SQRT2, 12);
+    expect(row?.bestTestAccuracy.ci?.halfWidth).toBeCloseTo(12.706204736 * 0.0125, 8);
     expect(row?.verdict).toMatchObject({ comparedSeeds: 2, significantSeeds: 1, meanNetImages: 6, meanDifferencePoints: 15, conclusion: 'mixed' });
   });
 

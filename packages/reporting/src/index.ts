@@ -13,10 +13,10 @@ export {
   validateRun,
   validateRuns,
   type ClassIndices,
-  type EpochRecord,
+  type EpochAccuracies,
   type RunRecord,
 } from './runs.js';
-export { DEFAULT_BASELINE_ROW, PAPER_ROWS, PAPER_TEST_SET_SIZE, type PaperRow } from './paper.js';
+export { PAPER_TEST_SET_SIZE, type PublishedAccuracy } from './paper.js';
 
 // Statistics
 export {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { makeRun } from './__fixtures__/make-run.js';
-import { FIXTURE_RUNS } from './__fixtures__/runs.js';
+import { FIXTURE_PUBLISHED, FIXTURE_RUNS } from './__fixtures__/runs.js';
 import { accuracyCurvePoints, accuracyCurvesSvg, confusionMatrixSvg } from './plots.js';
 import { checkSvg } from './__fixtures__/svg-check.js';
 
 describe('accuracyCurvePoints', () => {
   it('averages train and test accuracy over seeds per row and epoch, in percent', () => {
-    const points = accuracyCurvePoints(FIXTURE_RUNS);
+    const points = accuracyCurvePoints(FIXTURE_RUNS, FIXTURE_PUBLISHED.map((p) => p.row));
     expect(points).toHaveLength(4 * 2 * 3);
     // vgg5-ce epoch 2 test: seeds 0.775 and 0.825 → 80; train: 0.7 and 0.75 → 72.5
     const at = (split: string) => points.find((p) => p.row === 'vgg5-ce' && p.epoch === 2 && p.split === split);
@@ -14,6 +14,8 @@ describe('accuracyCurvePoints', () => {
     expect(at('test')?.accuracy).toBeCloseTo(80, 10);
     expect(at('train')?.accuracy).toBeCloseTo(72.5, 10);
     expect([...new Set(points.map((p) => p.row))]).toEqual(['vgg5-ce', 'spinalvgg-ce', 'vgg5-minent', 'vgg5-mixent']);
+    // Without an order, the runs' own.
+    expect([...new Set(accuracyCurvePoints(FIXTURE_RUNS).map((p) => p.row))]).toEqual(['vgg5-mixent', 'vgg5-ce', 'spinalvgg-ce', 'vgg5-minent']);
   });
 
   it('averages over the seeds that reached an epoch', () => {

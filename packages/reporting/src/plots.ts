@@ -2,7 +2,6 @@ import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { runConfusionMatrix, type ConfusionMatrix } from './confusion.js';
-import { PAPER_ROWS } from './paper.js';
 import { validateRun, type RunRecord } from './runs.js';
 import { mean } from './stats.js';
 import { rowLabel } from './table.js';
@@ -69,7 +68,7 @@ export interface CurvePoint {
 
 function orderedRows(runs: readonly RunRecord[], rowOrder?: readonly string[]): string[] {
   const present = [...new Set(runs.map((r) => r.row))];
-  const order = rowOrder ?? PAPER_ROWS.map((p) => p.row);
+  const order = rowOrder ?? [];
   return [...order.filter((row) => present.includes(row)), ...present.filter((row) => !order.includes(row))];
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeRun } from './__fixtures__/make-run.js';
 import { FIXTURE_RUNS } from './__fixtures__/runs.js';
-import { countCorrect, validateRun, validateRuns, type EpochRecord, type RunRecord } from './runs.js';
+import { countCorrect, validateRun, validateRuns, type EpochAccuracies, type RunRecord } from './runs.js';
 
 describe('validateRun', () => {
   it('accepts the fixture runs and typed arrays', () => {
@@ -11,8 +11,8 @@ describe('validateRun', () => {
   });
 
   it('rejects accuracies outside [0, 1], hinting at percents', () => {
-    expect(() => validateRun(makeRun('vgg5-ce', 1, [], { testAccuracy: 95.9 }))).toThrow(
-      /vgg5-ce seed 1: testAccuracy is 95.9, outside \[0, 1\] \(it looks like a percent/,
+    expect(() => validateRun(makeRun('vgg5-ce', 1, [], { bestTestAccuracy: 95.9 }))).toThrow(
+      /vgg5-ce seed 1: bestTestAccuracy is 95.9, outside \[0, 1\] \(it looks like a percent/,
     );
     expect(() => validateRun(makeRun('vgg5-ce', 1, [], { valSelectedTestAccuracy: -0.1 }))).toThrow(/valSelectedTestAccuracy is -0.1, outside/);
     const run = makeRun('vgg5-ce', 2, []);
@@ -30,18 +30,18 @@ describe('validateRun', () => {
   });
 
   it('rejects an accuracy its predictions do not give', () => {
-    expect(() => validateRun(makeRun('vgg5-ce', 1, [0, 1], { testAccuracy: 0.95 }))).toThrow(
-      /testAccuracy 0.95 does not match its test predictions \(18 of 20 correct = 0.9\)/,
+    expect(() => validateRun(makeRun('vgg5-ce', 1, [0, 1], { bestTestAccuracy: 0.95 }))).toThrow(
+      /bestTestAccuracy 0.95 does not match its test predictions \(18 of 20 correct = 0.9\)/,
     );
     // Float noise below half an image is accepted.
-    expect(() => validateRun(makeRun('vgg5-ce', 1, [0, 1], { testAccuracy: 0.9000001 }))).not.toThrow();
+    expect(() => validateRun(makeRun('vgg5-ce', 1, [0, 1], { bestTestAccuracy: 0.9000001 }))).not.toThrow();
   });
 
   it('rejects a best epoch that is not the best of its epochs', () => {
     const run = makeRun('vgg5-ce', 1, [0, 1]);
     expect(() => validateRun({ ...run, bestEpoch: 99 })).toThrow(/vgg5-ce seed 1: bestEpoch 99 is not among the run's epochs \(1, 2\)/);
     expect(() => validateRun({ ...run, bestEpoch: 1.5 })).toThrow(/bestEpoch is 1.5, expected an integer/);
-    expect(() => validateRun({ ...run, bestEpoch: 1 })).toThrow(/testAccuracy 0.9 is not the test accuracy of bestEpoch 1 \(0.45\)/);
+    expect(() => validateRun({ ...run, bestEpoch: 1 })).toThrow(/bestTestAccuracy 0.9 is not the test accuracy of bestEpoch 1 \(0.45\)/);
     const later = { epoch: 3, trainAccuracy: 0.8, testAccuracy: 0.95 };
     expect(() => validateRun({ ...run, epochs: [...run.epochs, later] })).toThrow(/epoch 3 has a better test accuracy \(0.95\) than bestEpoch 2/);
     // A tie with a later epoch is the same selection, and a run with no epochs recorded has nothing to check.
@@ -51,7 +51,7 @@ describe('validateRun', () => {
 
   it('names an epoch entry that is not an object', () => {
     const run = makeRun('vgg5-ce', 1, []);
-    expect(() => validateRun({ ...run, epochs: [null as unknown as EpochRecord] })).toThrow(/vgg5-ce seed 1: epochs\[0\] is null, expected an object/);
+    expect(() => validateRun({ ...run, epochs: [null as unknown as EpochAccuracies] })).toThrow(/vgg5-ce seed 1: epochs\[0\] is null, expected an object/);
   });
 
   it('rejects class indices that are not class indices', () => {

@@ -1,5 +1,8 @@
-/** Accuracies of one epoch of a training run (fractions in [0, 1]). */
-export interface EpochRecord {
+/**
+ * What reporting reads of one epoch of a training run (fractions in [0, 1]): @mixent/training's EpochAccuracies, which
+ * holds more, is one.
+ */
+export interface EpochAccuracies {
   /** Epoch number as the trainer counts it (1-based by convention). */
   epoch: number;
   /** Accuracy on the training batches of this epoch. */
@@ -25,15 +28,15 @@ export interface RunRecord {
   loss: string;
   /** The seed of this run; runs of different rows with the same seed are paired for McNemar's test. */
   seed: number;
-  /** Test accuracy (fraction) at the epoch with the best test accuracy: the reference's selection. */
-  testAccuracy: number;
+  /** Test accuracy (fraction) at the epoch with the best test accuracy, selected on the test set (the reference's). */
+  bestTestAccuracy: number;
   /** Test accuracy (fraction) at the epoch chosen on the validation split. */
   valSelectedTestAccuracy: number;
   /** The epoch selected by the reference's rule (best test accuracy). */
   bestEpoch: number;
   /** Per-epoch accuracies, in training order. */
-  epochs: readonly EpochRecord[];
-  /** Predicted class per test example at `bestEpoch`; must agree with `testAccuracy`. */
+  epochs: readonly EpochAccuracies[];
+  /** Predicted class per test example at `bestEpoch`; must agree with `bestTestAccuracy`. */
   testPredictions: ClassIndices;
   /** True class per test example, in the same order for every run. */
   testLabels: ClassIndices;
@@ -94,20 +97,20 @@ export function largestClassIndex(values: ClassIndices): number {
 
 /**
  * The reference's selection, checked against the epochs it selects from: `bestEpoch` is one of them, its test
- * accuracy is the run's `testAccuracy`, and no epoch beats it (each within `tolerance`, half an image).
+ * accuracy is the run's `bestTestAccuracy`, and no epoch beats it (each within `tolerance`, half an image).
  */
 function checkBestEpoch(run: RunRecord, name: string, tolerance: number): void {
   const best = run.epochs.find((e) => e.epoch === run.bestEpoch);
   if (best === undefined) {
     throw new RunRecordError(`${name}: bestEpoch ${run.bestEpoch} is not among the run's epochs (${run.epochs.map((e) => e.epoch).join(', ')})`);
   }
-  if (Math.abs(best.testAccuracy - run.testAccuracy) > tolerance) {
-    throw new RunRecordError(`${name}: testAccuracy ${run.testAccuracy} is not the test accuracy of bestEpoch ${run.bestEpoch} (${best.testAccuracy})`);
+  if (Math.abs(best.testAccuracy - run.bestTestAccuracy) > tolerance) {
+    throw new RunRecordError(`${name}: bestTestAccuracy ${run.bestTestAccuracy} is not the test accuracy of bestEpoch ${run.bestEpoch} (${best.testAccuracy})`);
   }
-  const better = run.epochs.find((e) => e.testAccuracy - run.testAccuracy > tolerance);
+  const better = run.epochs.find((e) => e.testAccuracy - run.bestTestAccuracy > tolerance);
   if (better !== undefined) {
     throw new RunRecordError(
-      `${name}: epoch ${better.epoch} has a better test accuracy (${better.testAccuracy}) than bestEpoch ${run.bestEpoch} (${run.testAccuracy}); ` +
+      `${name}: epoch ${better.epoch} has a better test accuracy (${better.testAccuracy}) than bestEpoch ${run.bestEpoch} (${run.bestTestAccuracy}); ` +
         'the reference selects the best',
     );
   }
@@ -121,14 +124,14 @@ export function validateRun(run: RunRecord): void {
   if (typeof run.seed !== 'number' || !Number.isFinite(run.seed)) throw new RunRecordError(`${run.row}: seed is ${String(run.seed)}, expected a number`);
   if (typeof run.model !== 'string' || run.model === '') throw new RunRecordError(`${name}: model display name is missing`);
   if (typeof run.loss !== 'string' || run.loss === '') throw new RunRecordError(`${name}: loss display name is missing`);
-  checkFraction(run.testAccuracy, `${name}: testAccuracy`);
+  checkFraction(run.bestTestAccuracy, `${name}: bestTestAccuracy`);
   checkFraction(run.valSelectedTestAccuracy, `${name}: valSelectedTestAccuracy`);
   if (!Number.isInteger(run.bestEpoch)) throw new RunRecordError(`${name}: bestEpoch is ${String(run.bestEpoch)}, expected an integer`);
   if (!Array.isArray(run.epochs)) throw new RunRecordError(`${name}: epochs must be an array`);
   run.epochs.forEach((e: unknown, i) => {
     const at = `${name}: epochs[${i}]`;
     if (typeof e !== 'object' || e === null) throw new RunRecordError(`${at} is ${String(e)}, expected an object`);
-    const { epoch, trainAccuracy, testAccuracy, valAccuracy } = e as EpochRecord;
+    const { epoch, trainAccuracy, testAccuracy, valAccuracy } = e as EpochAccuracies;
     if (!Number.isFinite(epoch)) throw new RunRecordError(`${at}.epoch is ${String(epoch)}, expected a number`);
     checkFraction(trainAccuracy, `${at}.trainAccuracy`);
     checkFraction(testAccuracy, `${at}.testAccuracy`);
@@ -150,9 +153,9 @@ export function validateRun(run: RunRecord): void {
   }
   const correct = countCorrect(run.testPredictions, run.testLabels);
   // Within half an image: the trainer may have rounded or summed in float32.
-  if (Math.abs(run.testAccuracy - correct / n) > 0.5 / n) {
+  if (Math.abs(run.bestTestAccuracy - correct / n) > 0.5 / n) {
     throw new RunRecordError(
-      `${name}: testAccuracy ${run.testAccuracy} does not match its test predictions (${correct} of ${n} correct = ${correct / n}); ` +
+      `${name}: bestTestAccuracy ${run.bestTestAccuracy} does not match its test predictions (${correct} of ${n} correct = ${correct / n}); ` +
         'the predictions must come from the reference-selected epoch',
     );
   }

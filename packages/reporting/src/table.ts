@@ -1,5 +1,5 @@
 import { groupThousands, joinWords } from './format.js';
-import { DEFAULT_BASELINE_ROW, PAPER_ROWS, type PaperRow } from './paper.js';
+import type { PublishedAccuracy } from './paper.js';
 import { RunRecordError, countCorrect, validateRuns, type RunRecord } from './runs.js';
 import { confidenceInterval, mcnemarExact, mean, pairedCounts, sampleStd } from './stats.js';
 
@@ -10,10 +10,12 @@ export interface PaperTableOptions {
    * paper's, e.g. `'sample configuration: embedded sample, width ×0.25, 3 epochs, 3 seeds'`. Required.
    */
   configuration: string;
-  /** Config name of the row the others are tested against (default `'vgg5-ce'`). */
-  baselineRow?: string;
-  /** Published accuracies, matched to runs by row name (default {@link PAPER_ROWS}). */
-  paper?: readonly PaperRow[];
+  /** The row the others are tested against, e.g. `'vgg5-ce'`. Required. */
+  baselineRow: string;
+  /** Published accuracies, matched to runs by row name (default: none). */
+  published?: readonly PublishedAccuracy[];
+  /** The rows' order (default: rows with a published accuracy in their order, then the others in the runs' order). */
+  rowOrder?: readonly string[];
   /** Significance level of the McNemar tests (default 0.05). */
   alpha?: number;
   /** Level of the confidence intervals (default 0.95). */
@@ -53,7 +55,7 @@ export interface BaselineComparison {
 export interface SeedResult {
   seed: number;
   /** Best-on-test selection (the reference's), fraction. */
-  testAccuracy: number;
+  bestTestAccuracy: number;
   /** Validation selection, fraction. */
   valSelectedTestAccuracy: number;
   bestEpoch: number;
@@ -97,7 +99,7 @@ export interface TableRow {
   /** One entry per seed, sorted by seed. */
   seeds: SeedResult[];
   /** Over seeds, best-on-test selection. */
-  testAccuracy: AccuracySummary;
+  bestTestAccuracy: AccuracySummary;
   /** Over seeds, validation selection. */
   valSelectedTestAccuracy: AccuracySummary;
   /** Null on the baseline row. */
@@ -118,7 +120,7 @@ export interface PaperTable {
   seeds: number[];
   alpha: number;
   confidenceLevel: number;
-  /** Rows in the paper's order, then rows the paper does not have in the order of the runs. */
+  /** Rows in the order of {@link PaperTableOptions.rowOrder}. */
   rows: TableRow[];
 }
 
@@ -168,7 +170,7 @@ function verdictOf(seeds: readonly SeedResult[], testSetSize: number): RowVerdic
  * McNemar test of each seed against the baseline's run with the same seed. Validates the runs first.
  */
 export function buildPaperTable(runs: readonly RunRecord[], options: PaperTableOptions): PaperTable {
-  const { configuration, baselineRow = DEFAULT_BASELINE_ROW, paper = PAPER_ROWS, alpha = 0.05, confidenceLevel = 0.95 } = options;
+  const { configuration, baselineRow, published = [], alpha = 0.05, confidenceLevel = 0.95 } = options;
   if (typeof configuration !== 'string' || configuration.trim() === '') {
     throw new RunRecordError('buildPaperTable needs a configuration label (what was run), so that reduced runs cannot pass for the paper');
   }
@@ -183,8 +185,9 @@ export function buildPaperTable(runs: readonly RunRecord[], options: PaperTableO
     throw new RunRecordError(`the baseline row ${baselineRow} has no runs (rows present: ${[...byRow.keys()].join(', ')})`);
   }
   const baselineBySeed = new Map(baselineRuns.map((r) => [r.seed, r]));
-  const paperByRow = new Map(paper.map((p) => [p.row, p]));
-  const order = [...paper.map((p) => p.row).filter((row) => byRow.has(row)), ...[...byRow.keys()].filter((row) => !paperByRow.has(row))];
+  const paperByRow = new Map(published.map((p) => [p.row, p]));
+  const first = options.rowOrder ?? published.map((p) => p.row);
+  const order = [...first.filter((row) => byRow.has(row)), ...[...byRow.keys()].filter((row) => !first.includes(row))];
   const testSetSize = (runs[0] as RunRecord).testLabels.length;
 
   const rows = order.map((row): TableRow => {
@@ -201,7 +204,7 @@ export function buildPaperTable(runs: readonly RunRecord[], options: PaperTableO
       }
       return {
         seed: run.seed,
-        testAccuracy: run.testAccuracy,
+        bestTestAccuracy: run.bestTestAccuracy,
         valSelectedTestAccuracy: run.valSelectedTestAccuracy,
         bestEpoch: run.bestEpoch,
         correct: countCorrect(run.testPredictions, run.testLabels),
@@ -215,7 +218,7 @@ export function buildPaperTable(runs: readonly RunRecord[], options: PaperTableO
       paperAccuracy: paperByRow.get(row)?.paperAccuracy ?? null,
       isBaseline,
       seeds,
-      testAccuracy: summarizeAccuracies(seeds.map((s) => s.testAccuracy), confidenceLevel),
+      bestTestAccuracy: summarizeAccuracies(seeds.map((s) => s.bestTestAccuracy), confidenceLevel),
       valSelectedTestAccuracy: summarizeAccuracies(seeds.map((s) => s.valSelectedTestAccuracy), confidenceLevel),
       verdict: isBaseline ? null : verdictOf(seeds, testSetSize),
     };
@@ -250,6 +253,6 @@ export function tableRow(table: PaperTable, row: string): TableRow {
 export function bestRow(table: PaperTable): TableRow {
   let best = table.rows[0];
   if (!best) throw new RunRecordError('the table has no rows');
-  for (const row of table.rows) if (row.testAccuracy.mean > best.testAccuracy.mean) best = row;
+  for (const row of table.rows) if (row.bestTestAccuracy.mean > best.bestTestAccuracy.mean) best = row;
   return best;
 }

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FIXTURE_CONFIGURATION, FIXTURE_RUNS } from './__fixtures__/runs.js';
+import { FIXTURE_CONFIGURATION, FIXTURE_RUNS, FIXTURE_TABLE } from './__fixtures__/runs.js';
 import { toCsv, toJson, toLatex, toMarkdown } from './formats.js';
 import { checkSvg } from './__fixtures__/svg-check.js';
 import { buildPaperTable } from './table.js';
@@ -17,7 +17,7 @@ describe('writeReport', () => {
   it('writes the four table formats and both figures, without leftover temporary files', async () => {
     const dir = join(await mkdtemp(join(tmpdir(), 'mixent-reporting-')), 'report');
     dirs.push(dir);
-    const table = buildPaperTable(FIXTURE_RUNS, { configuration: FIXTURE_CONFIGURATION });
+    const table = buildPaperTable(FIXTURE_RUNS, FIXTURE_TABLE);
     const files = await writeReport(dir, table, FIXTURE_RUNS, { classNames: ['a', 'b', 'c', 'd'] });
     expect((await readdir(dir)).sort()).toEqual([
       'accuracy-curves.svg',
@@ -42,7 +42,7 @@ describe('writeReport', () => {
   it('names the table files as asked, and refuses a name that is a path', async () => {
     const dir = join(await mkdtemp(join(tmpdir(), 'mixent-reporting-')), 'report');
     dirs.push(dir);
-    const table = buildPaperTable(FIXTURE_RUNS, { configuration: FIXTURE_CONFIGURATION });
+    const table = buildPaperTable(FIXTURE_RUNS, FIXTURE_TABLE);
     const files = await writeReport(dir, table, FIXTURE_RUNS, { name: 'loss-table' });
     expect(files.markdown).toBe(join(dir, 'loss-table.md'));
     expect((await readdir(dir)).sort()).toEqual(['accuracy-curves.svg', 'confusion-matrix.svg', 'loss-table.csv', 'loss-table.json', 'loss-table.md', 'loss-table.tex']);

@@ -11,18 +11,18 @@ export function makeRun(row: string, seed: number, wrong: readonly number[], ext
   const predictions = labels.map((label, i) => (set.has(i) ? (label + 1) % classes : label));
   // The accuracies follow from the predictions unless given; epoch 2, the best, has the run's test accuracy.
   const accuracy = (size - set.size) / size;
-  const testAccuracy = rest.testAccuracy ?? accuracy;
+  const bestTestAccuracy = rest.bestTestAccuracy ?? accuracy;
   return {
     row,
     model: row.startsWith('spinal') ? 'Spinal-VGG' : 'VGG-5',
     loss: row.endsWith('-ce') ? 'cross entropy' : row.replace(/^.*-/, '').toUpperCase(),
     seed,
-    testAccuracy,
+    bestTestAccuracy,
     valSelectedTestAccuracy: accuracy,
     bestEpoch: 2,
     epochs: [
-      { epoch: 1, trainAccuracy: 0.5, testAccuracy: testAccuracy / 2 },
-      { epoch: 2, trainAccuracy: 0.7, testAccuracy },
+      { epoch: 1, trainAccuracy: 0.5, testAccuracy: bestTestAccuracy / 2 },
+      { epoch: 2, trainAccuracy: 0.7, testAccuracy: bestTestAccuracy },
     ],
     testPredictions: predictions,
     testLabels: labels,
