@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_CONFIG, PROFILES, type TrainConfig, isSameConfig, mergeConfig, resolveConfig, validateConfig } from './config.js';
+import { ConfigError, DEFAULT_CONFIG, PROFILES, isSameConfig, mergeConfig, resolveConfig, validateConfig } from './config.js';
 
 describe('training configs', () => {
   it('the defaults are the reference recipe', () => {
@@ -78,13 +78,6 @@ describe('training configs', () => {
       "scheduleOn: 'validation' needs a validation split (data.validationFraction > 0)",
     );
     expect(resolveConfig('sample', [{ scheduleOn: 'validation' }]).scheduleOn).toBe('validation');
-  });
-
-  it('takes a config recorded before scheduleOn existed as the same config with the reference schedule', () => {
-    const config = resolveConfig('sample', []);
-    const { scheduleOn: _added, ...recorded } = JSON.parse(JSON.stringify(config)) as TrainConfig;
-    expect(isSameConfig(recorded, config)).toBe(true);
-    expect(isSameConfig(recorded, { ...config, scheduleOn: 'validation' })).toBe(false);
   });
 
   it('refuses a missing key', () => {

@@ -4,7 +4,7 @@
  * training loop with exact resume from checkpoints, and evaluation.
  */
 
-// Backends: selection, and the wasm gradient kernels tfjs-backend-wasm 4.22 lacks.
+// Backends: selection, and the wasm gradient kernels tfjs-backend-wasm lacks.
 export { BACKEND_NAMES, BackendUnavailableError, selectBackend, type BackendInfo, type BackendName } from './backends/select.js';
 export { registerWasmKernels, WASM_KERNELS } from './backends/wasm-kernels.js';
 export { initWasmBackend, type WasmBackendInfo, type WasmBackendOptions } from './backends/wasm.js';
@@ -27,16 +27,9 @@ export {
 } from './config.js';
 
 // The training loop, its schedule, checkpoints and evaluation.
-export {
-  DivergenceError,
-  loadRunData,
-  train,
-  type EpochRecord,
-  type RunData,
-  type RunPredictions,
-  type TrainOptions,
-  type TrainSummary,
-} from './train.js';
+export { DivergenceError, train, type RunPredictions, type TrainOptions, type TrainSummary } from './train.js';
+export { loadRunData, type RunData } from './run-data.js';
+export type { EpochRecord } from './run-state.js';
 export { nextLearningRate } from './schedule.js';
 export { loadCheckpoint, saveCheckpoint, type Checkpoint, type NamedTensor } from './checkpoint.js';
 export { evaluate, type Evaluation } from './evaluate.js';

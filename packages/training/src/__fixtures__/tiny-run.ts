@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TrainConfig, resolveConfig } from '../config.js';
-import type { EpochRecord, TrainSummary } from '../train.js';
+import type { EpochRecord } from '../run-state.js';
+import type { TrainSummary } from '../train.js';
 
 /** A tiny but real run on the embedded sample: a ×0.125 VGG-5, 1,200 images, 3 epochs. */
 export function tinyConfig(overrides: object = {}): TrainConfig {

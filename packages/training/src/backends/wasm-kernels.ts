@@ -1,17 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { assertTestedTfjsRelease } from '../tfjs-internals.js';
+import { packageVersion } from './optional.js';
 
 /*
- * Kernels of the backward pass that tfjs-backend-wasm 4.22 lacks or runs slowly, built from the backend's own
- * fast kernels (its XNNPACK convolution, Transpose, Reverse, Slice) or plain copies on its heap. A training step
- * of VGG-5 or Spinal-VGG needs exactly one kernel wasm does not have, `Conv2DBackpropFilter`. Two more work but
- * dominated a step (measured, batch 100, width 1): the stock `Conv2DBackpropInput` (~9 s of a ~20 s step) and
- * `Tile`, which the BatchNorm gradient uses to broadcast [1, 1, 1, C] to [N, H, W, C] (~0.5 s per call on the
- * first block). They are replaced on the paths these models take and fall back to the stock kernels elsewhere.
- * One more is wrong: the stock `OneHot` ignores its dtype, so every loss that one-hot encodes class indices
- * (all of @mixent/losses) read garbage on wasm; it is replaced too. Once the convolutions ran on threads, three
- * more stood out in a step's profile: `Sum` and `Mean` over NHWC's leading axes (BatchNorm; they transpose the
- * whole tensor first) and `MaxPoolGrad` (a generic loop): replaced on those paths.
+ * Kernels of the backward pass that tfjs-backend-wasm lacks or runs slowly, built from the backend's own fast
+ * kernels (its XNNPACK convolution, Transpose, Reverse, Slice) or plain copies on its heap. A training step of
+ * VGG-5 or Spinal-VGG needs one kernel wasm does not have, `Conv2DBackpropFilter`. `Conv2DBackpropInput`, `Tile`
+ * (the BatchNorm gradient's broadcast), `Sum` and `Mean` over NHWC's leading axes and `MaxPoolGrad` work but
+ * dominated a step's profile (BENCHMARKS.md); `OneHot` ignores its dtype, so every loss of @mixent/losses read
+ * garbage. Each is replaced on the paths these models take and falls back to the stock kernel elsewhere. They
+ * reach into the backend's heap, so they are registered only on the tfjs release they were tested with.
  */
 
 type TensorInfo = tf.TensorInfo;
@@ -343,11 +342,12 @@ function required(stock: tf.KernelFunc | undefined, name: string): tf.KernelFunc
 
 /**
  * Registers, for the `wasm` backend, the kernels a VGG-5 or Spinal-VGG training step needs and
- * tfjs-backend-wasm 4.22 lacks (`Conv2DBackpropFilter`), runs slowly (`Conv2DBackpropInput`, `Tile`, `Sum`,
+ * tfjs-backend-wasm lacks (`Conv2DBackpropFilter`), runs slowly (`Conv2DBackpropInput`, `Tile`, `Sum`,
  * `Mean`, `MaxPoolGrad`) or gets wrong (`OneHot`, whose dtype it ignores); see `WASM_KERNELS`. Idempotent. Import `@tensorflow/tfjs-backend-wasm` first (this module does not,
  * so that importing it has no side effect); it may be called before or after the backend initializes.
  */
 export function registerWasmKernels(): void {
+  assertTestedTfjsRelease('@tensorflow/tfjs-backend-wasm', packageVersion('@tensorflow/tfjs-backend-wasm'), 'registerWasmKernels');
   if (tf.getKernelsForBackend('wasm').every((k) => k.kernelName !== tf.Conv2D)) {
     throw new Error(
       "registerWasmKernels: the wasm backend is not loaded; import '@tensorflow/tfjs-backend-wasm' first"

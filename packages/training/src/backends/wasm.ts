@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
+import { isTestedTfjsRelease } from '../tfjs-internals.js';
 import { packageVersion } from './optional.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 import { MAX_WASM_THREADS, withNodeThreads } from './wasm-node-threads.js';
@@ -24,9 +25,6 @@ export interface WasmBackendOptions {
   threads?: number;
 }
 
-/** Threads in Node rely on internals of this tfjs-backend-wasm release (see withNodeThreads). */
-const NODE_THREADS_RELEASE = /^4\.22\./;
-
 /**
  * MIXENT_WASM_THREADS, else half the logical CPUs (1 to 8): tfjs-backend-wasm's own default in browsers. More is
  * not always faster: on 2 cores, 2 threads trained VGG-5 1.2–1.7× faster at full width but 0.8–0.86× as fast at
@@ -40,8 +38,8 @@ function defaultThreads(): number {
 
 /**
  * Loads `@tensorflow/tfjs-backend-wasm`, registers the gradient kernels it lacks, and makes `wasm` the active
- * backend, with SIMD and threads wherever the runtime allows them (in Node, threads need tfjs-backend-wasm 4.22;
- * other releases run one thread). Importing this module has no side effect; calling this does. Call it before
+ * backend, with SIMD and threads wherever the runtime allows them (in Node, threads rely on internals of the
+ * tested tfjs release, TESTED_TFJS_RELEASE; other releases run one thread). Importing this module has no side effect; calling this does. Call it before
  * any other code initializes the wasm backend, or `threads` is ignored (the info says what runs).
  */
 export async function initWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackendInfo> {
@@ -62,7 +60,7 @@ export async function initWasmBackend(options: WasmBackendOptions = {}): Promise
     await tf.ready();
   };
   const nodeThreads =
-    tf.env().get('IS_NODE') && simd && threads > 1 && NODE_THREADS_RELEASE.test(packageVersion('@tensorflow/tfjs-backend-wasm'));
+    tf.env().get('IS_NODE') && simd && threads > 1 && isTestedTfjsRelease(packageVersion('@tensorflow/tfjs-backend-wasm'));
   await (nodeThreads ? withNodeThreads(threads, start) : start());
   const actual = wasm.getThreadsCount();
   return Object.freeze({ simd, multithread: actual > 1, threads: actual });

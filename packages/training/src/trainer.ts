@@ -1,0 +1,163 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { type Batch, Rng, batchToTensors } from '@mixent/data';
+import { type LearnableWeights, type LossFunction, type LossName, type LossOptionsByName, createLearnableWeights, getLoss } from '@mixent/losses';
+import { getModel, trainableVariables } from '@mixent/models';
+import { type NamedTensor, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import type { TrainConfig } from './config.js';
+import type { MetricsLog } from './metrics-log.js';
+import type { RunData } from './run-data.js';
+import type { RunState } from './run-state.js';
+import { SeededMathRandom } from './seeded-random.js';
+import { adamState, restoreAdamState } from './tfjs-internals.js';
+
+/** Where and on what a run trains, as env.json records it. */
+export interface RunEnvironment {
+  backend: string;
+  versions: { tfjsCore: string; node: string };
+  platform: string;
+  seed: number;
+  model: string;
+  counts: { train: number; validation: number; test: number };
+}
+
+/** Everything a training run holds while it runs; the functions of the loop take and update this one object. */
+export interface TrainerState {
+  readonly config: TrainConfig;
+  readonly outDir: string;
+  readonly log: (line: string) => void;
+  readonly showProgress: boolean;
+  readonly data: RunData;
+  readonly environment: RunEnvironment;
+  readonly model: tfl.LayersModel;
+  readonly modelVariables: tf.Variable[];
+  /** The loss weights w1, w2 and their own optimizer, when the config learns them. */
+  readonly learnable: { weights: LearnableWeights; optimizer: tf.AdamOptimizer } | undefined;
+  readonly optimizer: tf.AdamOptimizer;
+  /** Batches, augmentation and the schedule draw from it; dropout draws from `mathRandom`. */
+  readonly rng: Rng;
+  readonly mathRandom: SeededMathRandom;
+  readonly metrics: MetricsLog;
+  /** Replaced at the end of each epoch; it is what a checkpoint saves besides tensors. */
+  run: RunState;
+}
+
+/** What {@link createTrainer} is given beyond the tfjs objects it makes. */
+export type TrainerContext = Omit<TrainerState, 'model' | 'modelVariables' | 'learnable' | 'optimizer' | 'rng' | 'mathRandom'>;
+
+/** A loss of the registry by a config's name and options, which the registry checks at run time. */
+export function lossFromConfig(name: string, options: Record<string, number | tf.Scalar>): LossFunction {
+  return getLoss(name as LossName, options as LossOptionsByName[LossName]);
+}
+
+/**
+ * Makes the model (initialized from the seed), Adam, the learnable loss weights and their Adam, and installs the
+ * seeded Math.random at `context.run`'s state. Undo it with {@link disposeTrainer}.
+ */
+export function createTrainer(context: TrainerContext): TrainerState {
+  const { config, run } = context;
+  const { learningRate, beta1, beta2, epsilon } = config.optimizer;
+  const { widthMultiplier, numClasses, dropout } = config.model;
+  const model = getModel(config.model.name, { numClasses, dropout, widthMultiplier, seed: config.seed });
+  const learned = config.loss.learnableWeights;
+  const learnable = learned
+    ? {
+        weights: createLearnableWeights({ w1: config.loss.options.w1 ?? 1, w2: config.loss.options.w2 ?? 1 }, { maxRatio: learned.maxRatio }),
+        optimizer: tf.train.adam(learned.learningRate, beta1, beta2, epsilon),
+      }
+    : undefined;
+  return {
+    ...context,
+    model,
+    modelVariables: trainableVariables(model),
+    learnable,
+    optimizer: tf.train.adam(learningRate, beta1, beta2, epsilon),
+    rng: Rng.fromState(run.rng),
+    mathRandom: SeededMathRandom.install(run.mathRandom),
+  };
+}
+
+/** Frees what createTrainer made and puts Math.random back. */
+export function disposeTrainer(trainer: TrainerState): void {
+  trainer.mathRandom.uninstall();
+  trainer.model.dispose();
+  trainer.optimizer.dispose();
+  trainer.learnable?.optimizer.dispose();
+  trainer.learnable?.weights.dispose();
+}
+
+/** The config's loss, with the current loss weights when they are learned. */
+function currentLoss({ config, learnable }: TrainerState): LossFunction {
+  if (!learnable) return lossFromConfig(config.loss.name, config.loss.options);
+  return lossFromConfig(config.loss.name, { ...config.loss.options, ...learnable.weights.weights() });
+}
+
+/** One optimizer step on a batch; returns its loss (before the update) and its number of correct predictions. */
+export async function trainStep(trainer: TrainerState, batch: Batch): Promise<{ loss: number; correct: number }> {
+  const { model, modelVariables, optimizer, learnable } = trainer;
+  const weightVariables = learnable ? [...learnable.weights.variables] : [];
+  const [lossTensor, correctTensor] = tf.tidy(() => {
+    const { xs, ys } = batchToTensors(batch);
+    let correct: tf.Scalar | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = model.apply(xs, { training: true }) as tf.Tensor2D;
+      correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), ys), 'int32')) as tf.Scalar);
+      // Built inside the tape: learned loss weights are tensors that the gradient flows through.
+      return currentLoss(trainer)(ys, logits);
+    }, [...modelVariables, ...weightVariables]);
+    const gradsOf = (variables: readonly tf.Variable[]) => variables.map((v) => ({ name: v.name, tensor: grads[v.name] as tf.Tensor }));
+    optimizer.applyGradients(gradsOf(modelVariables));
+    learnable?.optimizer.applyGradients(gradsOf(weightVariables));
+    return [value, correct as tf.Scalar];
+  });
+  const [lossValue, correct] = await Promise.all([lossTensor.data(), correctTensor.data()]);
+  tf.dispose([lossTensor, correctTensor]);
+  return { loss: lossValue[0] as number, correct: correct[0] as number };
+}
+
+/** The model's weights and the loss weights, by name, for a check of their values. */
+export function trainedTensors({ model, learnable }: TrainerState): { name: string; tensor: tf.Tensor }[] {
+  const modelWeights = model.weights.map((w) => ({ name: w.name, tensor: w.read() }));
+  return [...modelWeights, ...(learnable?.weights.variables ?? []).map((v) => ({ name: v.name, tensor: v as tf.Tensor }))];
+}
+
+/** Writes the run's checkpoint: its state, the model's weights, both optimizers and the learned loss weights. */
+export async function saveTrainerCheckpoint(trainer: TrainerState): Promise<void> {
+  const { model, optimizer, learnable } = trainer;
+  const named: NamedTensor[] = model.weights.map((w, i) => ({ name: `model/${i}`, tensor: w.read() }));
+  const parts = [await adamState('optimizer', optimizer)];
+  if (learnable) {
+    learnable.weights.variables.forEach((v, i) => named.push({ name: `loss-weights/${i}`, tensor: v }));
+    parts.push(await adamState('loss-weights-optimizer', learnable.optimizer));
+  }
+  try {
+    await saveCheckpoint(trainer.outDir, { state: trainer.run, tensors: [...named, ...parts.flatMap((p) => p.named)] });
+  } finally {
+    tf.dispose(parts.flatMap((p) => p.temporary));
+  }
+}
+
+/** Reads the run's checkpoint, or undefined when it has none; a caller that gets tensors must dispose them. */
+export function readTrainerCheckpoint(outDir: string): Promise<{ state: RunState; tensors: NamedTensor[] } | undefined> {
+  return loadCheckpoint<RunState>(outDir);
+}
+
+/** Puts a checkpoint's tensors back into the trainer's model and optimizers, then disposes them. */
+export async function restoreTrainer(trainer: TrainerState, tensors: NamedTensor[]): Promise<void> {
+  const { model, optimizer, learnable } = trainer;
+  const find = (name: string) => {
+    const found = tensors.find((t) => t.name === name);
+    if (!found) throw new Error(`${trainer.outDir}: the checkpoint has no tensor ${name}`);
+    return found.tensor;
+  };
+  try {
+    model.setWeights(model.weights.map((_, i) => find(`model/${i}`)));
+    await restoreAdamState('optimizer', optimizer, tensors);
+    if (learnable) {
+      learnable.weights.variables.forEach((v, i) => v.assign(find(`loss-weights/${i}`)));
+      await restoreAdamState('loss-weights-optimizer', learnable.optimizer, tensors);
+    }
+  } finally {
+    tf.dispose(tensors.map((t) => t.tensor));
+  }
+}
