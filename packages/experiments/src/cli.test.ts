@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { SAMPLE_DIR, readLetterSet, readSampleManifest } from '@mixent/data';
 import { getModel, saveModel } from '@mixent/models';
 import { selectBackend } from '@mixent/training';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runMixentCli } from './cli.js';
 import { namedConfigs, readTrainConfig } from './configs.js';
 
@@ -64,13 +64,17 @@ describe('the named configs', () => {
     const { code, err } = await run('train-row', '--row', 'no-such-row');
     expect(code).toBe(1);
     expect(err).toBe(`mixent: train-row needs --row, a named config: ${namedConfigs().join(', ')}\n`);
-    // --out is a table's option, which nx passes on to the rows; given by hand, it is a mistake for --runs.
-    vi.stubEnv('NX_TASK_HASH', undefined);
-    try {
-      expect((await run('train-row', '--row', 'vgg5-ce', '--out', 'somewhere')).err).toBe('mixent: train-row takes --runs <dir> (the row goes to <dir>/<row>), not --out\n');
-    } finally {
-      vi.unstubAllEnvs();
-    }
+    // A row's folder is <runs>/<row>: there is no --out to mistake for --runs.
+    expect((await run('train-row', '--row', 'vgg5-ce', '--out', 'somewhere')).err).toMatch(/^mixent: Unknown option '--out'/);
+  });
+
+  it('are named by their files: a "name" that says otherwise is refused', async () => {
+    expect((await readTrainConfig('vgg5-minent', 'sample')).name).toBe('vgg5-minent');
+    const path = join(tempDir(), 'vgg5-copy.json');
+    writeFileSync(path, JSON.stringify({ name: 'vgg5-minent', model: { name: 'vgg5' } }));
+    await expect(readTrainConfig(path, 'sample')).rejects.toThrow(`${path}: "name" is "vgg5-minent", but a config is named by its file (vgg5-copy); remove the field`);
+    writeFileSync(path, JSON.stringify({ model: { name: 'vgg5' } }));
+    expect((await readTrainConfig(path, 'sample')).name).toBe('vgg5-copy');
   });
 });
 
@@ -83,7 +87,7 @@ describe('mixent train and mixent eval', () => {
     const { code, out: stdout, err } = await run('train', '--config', config, '--epochs', '1', '--seed', '4', '--out', out, '--backend', 'wasm');
     expect(code).toBe(0);
     expect(err).toMatch(/^backend: wasm \(SIMD/);
-    expect(stdout).toMatch(/^quick \(vgg5-w0\.125, cross-entropy, seed 4\): test accuracy \d+\.\d\d% \(best of 1 epochs, epoch 1\)/);
+    expect(stdout).toMatch(/^quick \(vgg5-w0\.125, cross-entropy, seed 4\): test accuracy \d+\.\d\d% \(validation-selected, epoch 1\); best on test \d+\.\d\d% \(epoch 1 of 1\)/);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { seed: number; epochs: unknown[] };
     expect(summary.seed).toBe(4);
     expect(summary.epochs).toHaveLength(1);

@@ -4,12 +4,13 @@ import { type CliIo, processIo, readLetterSet } from '@mixent/data';
 import { MODEL_NAMES, loadModel } from '@mixent/models';
 import { type ProfileName, compareTrainingStep, evaluate, selectBackend, train } from '@mixent/training';
 import { namedConfigs, readTrainConfig } from './configs.js';
-import { DEFAULT_SEEDS, type TableName, buildAndWriteTable, trainRow } from './paper-table.js';
+import { buildAndWriteTable, trainRow } from './table.js';
+import { TABLES_FILE, experimentMatrix, runsFolder, tableFolder } from './tables.js';
 
-/** The configs a user can name, for the help: a bundle of this app (tools/device-bundle.sh) has no configs folder. */
-function configsForHelp(): string {
+/** A list for the help: a bundle of this app (tools/device-bundle.sh) has no configs folder and no tables.json. */
+function listForHelp(list: () => readonly string[]): string {
   try {
-    return namedConfigs().join(', ');
+    return list().join(', ');
   } catch {
     return 'none beside this build';
   }
@@ -20,11 +21,11 @@ const usage = () => `usage: mixent <command>
   train --config <file|name> [--profile sample|full] [--backend B] [--out dir] [--resume] [--seed N] [--epochs N]
   eval --model <dir> --images <idx> --labels <idx> [--json] [--backend B] [--batch-size N]
   train-row --row <name> [--profile sample|full] [--seeds N] [--backend B] [--runs dir]   the row's seeds in <runs>/<name>
-  paper-table [--profile sample|full] [--runs dir] [--out dir] [--seeds N]
-  loss-table  [--profile sample|full] [--runs dir] [--out dir] [--seeds N]   VGG-5 with every loss, beyond the paper
+  <table> [--profile sample|full] [--runs dir] [--out dir] [--seeds N]   a table of tables.json from its rows' runs
   check-backend --backend B [--reference wasm,cpu] [--json]
 
-Named configs: ${configsForHelp()} (packages/experiments/configs).
+Named configs: ${listForHelp(namedConfigs)} (packages/experiments/configs).
+Tables: ${listForHelp(() => Object.keys(experimentMatrix().tables))} (packages/experiments/tables.json).
 Profiles: sample (default; the embedded sample, a quick CPU budget) and full (the reference recipe on the official data).
 Backends: tensorflow, webgpu, wasm, cpu, auto (default; also MIXENT_BACKEND). wasm threads: MIXENT_WASM_THREADS (default: half the logical CPUs).`;
 
@@ -35,8 +36,8 @@ export async function runMixentCli(argv: readonly string[], io: CliIo = processI
     if (command === 'train') return await trainCommand(rest, io);
     if (command === 'eval') return await evalCommand(rest, io);
     if (command === 'train-row') return await trainRowCommand(rest, io);
-    if (command === 'paper-table' || command === 'loss-table') return await tableCommand(command, rest, io);
     if (command === 'check-backend') return await checkBackendCommand(rest, io);
+    if (command?.endsWith('-table')) return await tableCommand(command, rest, io);
     if (command === undefined || command === 'help' || command === '--help') {
       io.stdout(`${usage()}\n`);
       return command === undefined ? 2 : 0;
@@ -71,10 +72,11 @@ async function trainCommand(argv: readonly string[], io: CliIo): Promise<number>
   await startBackend(values.backend, profile, io);
   const outDir = values.out ?? join('runs', profile, `${config.name}-seed${config.seed}`);
   const summary = await train(config, { outDir, resume: values.resume, log: (line) => io.stderr(`${line}\n`) });
+  const pct = (fraction: number) => `${(100 * fraction).toFixed(2)}%`;
   io.stdout(
-    `${summary.name} (${summary.model}, ${summary.loss}, seed ${summary.seed}): test accuracy ${(100 * summary.testAccuracy).toFixed(2)}% ` +
-      `(best of ${summary.epochs.length} epochs, epoch ${summary.bestEpoch}); validation-selected ${(100 * summary.valSelectedTestAccuracy).toFixed(2)}%; ` +
-      `${summary.imagesPerSecond.toFixed(1)} img/s; written to ${outDir}\n`,
+    `${summary.name} (${summary.model}, ${summary.loss}, seed ${summary.seed}): test accuracy ${pct(summary.valSelectedTestAccuracy)} ` +
+      `(validation-selected, epoch ${summary.valSelectedEpoch}); best on test ${pct(summary.bestTestAccuracy)} ` +
+      `(epoch ${summary.bestEpoch} of ${summary.epochs.length}); ${summary.imagesPerSecond.toFixed(1)} img/s; written to ${outDir}\n`,
   );
   return 0;
 }
@@ -113,23 +115,18 @@ async function trainRowCommand(argv: readonly string[], io: CliIo): Promise<numb
     options: {
       row: { type: 'string' },
       profile: { type: 'string', default: 'sample' },
-      seeds: { type: 'string', default: String(DEFAULT_SEEDS) },
+      seeds: { type: 'string' },
       backend: { type: 'string' },
       runs: { type: 'string' },
-      // nx passes a table target's command-line options on to its rows (for --seeds and --runs); --out is the table's.
-      out: { type: 'string' },
     },
   });
   const configs = namedConfigs();
   if (!values.row || !configs.includes(values.row)) throw new Error(`train-row needs --row, a named config: ${configs.join(', ')}`);
-  if (values.out !== undefined && process.env.NX_TASK_HASH === undefined) {
-    throw new Error('train-row takes --runs <dir> (the row goes to <dir>/<row>), not --out');
-  }
   const profile = profileFlag(values.profile);
-  const seeds = integerFlag('--seeds', values.seeds);
+  const seeds = values.seeds === undefined ? experimentMatrix().seeds : integerFlag('--seeds', values.seeds);
   if (seeds < 1) throw new Error('--seeds must be at least 1');
   await startBackend(values.backend, profile, io);
-  const outDir = join(values.runs ?? join('results', profile, 'runs'), values.row);
+  const outDir = join(values.runs ?? runsFolder(profile), values.row);
   // Under nx, the task's hash identifies the row's inputs (config, code, options): runs left by other inputs are stale.
   const inputsHash = process.env.NX_TASK_HASH;
   await trainRow(values.row, profile, { seeds, outDir, ...(inputsHash ? { inputsHash } : {}), log: (line) => io.stderr(`${line}\n`) });
@@ -137,17 +134,17 @@ async function trainRowCommand(argv: readonly string[], io: CliIo): Promise<numb
   return 0;
 }
 
-/** paper-table and loss-table: the table from the rows' runs (by default where train-row puts them). */
-async function tableCommand(name: TableName, argv: readonly string[], io: CliIo): Promise<number> {
+/** A table of tables.json from its rows' runs, by default where train-row puts them and tables.json says. */
+async function tableCommand(name: string, argv: readonly string[], io: CliIo): Promise<number> {
+  if (!(name in experimentMatrix().tables)) throw new Error(`unknown command '${name}': no such table in ${TABLES_FILE}\n${usage()}`);
   const { values } = parseArgs({
     args: [...argv],
     options: { profile: { type: 'string', default: 'sample' }, runs: { type: 'string' }, out: { type: 'string' }, seeds: { type: 'string' } },
   });
   const profile = profileFlag(values.profile);
-  // The two tables share their runs; each writes its own figures, so the loss table gets a folder of its own.
-  const outDir = values.out ?? (name === 'paper-table' ? join('results', profile) : join('results', profile, name));
-  const seeds = values.seeds === undefined ? undefined : integerFlag('--seeds', values.seeds);
-  const { markdown } = await buildAndWriteTable(name, profile, values.runs ?? join('results', profile, 'runs'), outDir, seeds);
+  const outDir = values.out ?? tableFolder(name, profile);
+  const expectedSeeds = values.seeds === undefined ? undefined : integerFlag('--seeds', values.seeds);
+  const { markdown } = await buildAndWriteTable(name, { profile, runsDir: values.runs ?? runsFolder(profile), outDir, ...(expectedSeeds === undefined ? {} : { expectedSeeds }) });
   io.stdout(`${markdown}\nWritten to ${outDir}: ${name}.{md,csv,tex,json}, accuracy-curves.svg, confusion-matrix.svg\n`);
   return 0;
 }

@@ -17,7 +17,7 @@ export function namedConfigs(): string[] {
 
 /**
  * Reads a config by name (a file of CONFIG_DIR) or path and resolves it under a profile, with
- * flag overrides last. Bad JSON and bad keys are refused naming the file.
+ * flag overrides last; its name is its file's name. Bad JSON and bad keys are refused naming the file.
  */
 export async function readTrainConfig(nameOrPath: string, profile: ProfileName, overrides: object = {}): Promise<TrainConfig> {
   const path = /^[\w-]+$/.test(nameOrPath) ? join(CONFIG_DIR, `${nameOrPath}.json`) : resolve(nameOrPath);
@@ -34,5 +34,10 @@ export async function readTrainConfig(nameOrPath: string, profile: ProfileName, 
     throw new Error(`${path}: not valid JSON (${(error as Error).message})`);
   }
   if (typeof file !== 'object' || file === null || Array.isArray(file)) throw new Error(`${path}: a config is a JSON object`);
-  return resolveConfig(profile, [file, overrides], path);
+  // A row is known by its file's name: a copied file that keeps another name would collide with it.
+  const name = basename(path, '.json');
+  if ('name' in file && file.name !== name) {
+    throw new Error(`${path}: "name" is ${JSON.stringify(file.name)}, but a config is named by its file (${name}); remove the field`);
+  }
+  return resolveConfig(profile, [{ ...file, name }, overrides], path);
 }

@@ -5,17 +5,24 @@
 export { runMixentCli } from './cli.js';
 export { CONFIG_DIR, namedConfigs, readTrainConfig } from './configs.js';
 export {
-  DEFAULT_SEEDS,
-  LOSS_TABLE_ROWS,
-  PAPER_TABLE_ROWS,
-  TABLES,
   buildAndWriteTable,
   describeConfiguration,
-  lossDisplayName,
-  modelDisplayName,
   readRunRecord,
   readRunRecords,
   trainRow,
-  type TableName,
+  type TableOptions,
   type TrainRowOptions,
-} from './paper-table.js';
+} from './table.js';
+export {
+  TABLES_FILE,
+  experimentMatrix,
+  lossDisplayName,
+  modelDisplayName,
+  publishedAccuracies,
+  readExperimentMatrix,
+  runsFolder,
+  tableFolder,
+  tableSpec,
+  type ExperimentMatrix,
+  type TableSpec,
+} from './tables.js';

@@ -5,54 +5,7 @@ import { LETTERS, pathExists } from '@mixent/data';
 import { type PaperTable, type RunRecord, buildPaperTable, runName, toMarkdown, writeReport } from '@mixent/reporting';
 import { type ProfileName, type RunPredictions, type TrainConfig, type TrainSummary, isSameConfig, train } from '@mixent/training';
 import { readTrainConfig } from './configs.js';
-
-/** The rows of the paper's table, in its order; each is a config of CONFIG_DIR. */
-export const PAPER_TABLE_ROWS = Object.freeze(['vgg5-ce', 'spinalvgg-ce', 'vgg5-minent', 'vgg5-mixent'] as const);
-
-/** Beyond the paper: VGG-5 with the paper's losses and with each loss they are compared with, against the same baseline. */
-export const LOSS_TABLE_ROWS = Object.freeze([
-  'vgg5-ce',
-  'vgg5-minent',
-  'vgg5-mixent',
-  'vgg5-symmetric-ce',
-  'vgg5-confidence-penalty',
-  'vgg5-label-smoothing',
-  'vgg5-focal',
-  'vgg5-poly1',
-] as const);
-
-/** The tables the app writes, by the name of their files and command, with their rows. */
-export const TABLES = Object.freeze({ 'paper-table': PAPER_TABLE_ROWS, 'loss-table': LOSS_TABLE_ROWS });
-
-/** The name of a table of TABLES. */
-export type TableName = keyof typeof TABLES;
-
-/** Default number of seeds per row, for both configurations. */
-export const DEFAULT_SEEDS = 3;
-
-const MODEL_NAMES: Readonly<Record<string, string>> = { vgg5: 'VGG-5', 'spinal-vgg': 'Spinal-VGG' };
-const LOSS_NAMES: Readonly<Record<string, string>> = {
-  'cross-entropy': 'cross entropy',
-  'min-ent': 'MIN-ENT',
-  'mix-ent': 'MIX-ENT',
-  'symmetric-cross-entropy': 'symmetric CE',
-  'confidence-penalty': 'confidence penalty',
-  'label-smoothing': 'label smoothing',
-  focal: 'focal',
-  poly1: 'Poly-1',
-};
-
-/** How a table names a model: 'VGG-5', or 'VGG-5 ×0.25' when narrower than the paper's. */
-export function modelDisplayName(config: TrainConfig): string {
-  const name = MODEL_NAMES[config.model.name] ?? config.model.name;
-  return config.model.widthMultiplier === 1 ? name : `${name} ×${config.model.widthMultiplier}`;
-}
-
-/** How a table names a loss: 'cross entropy', 'MIN-ENT', 'MIX-ENT', else the registry name. */
-export function lossDisplayName(config: TrainConfig): string {
-  const name = LOSS_NAMES[config.loss.name] ?? config.loss.name;
-  return config.loss.learnableWeights ? `${name} (learned weights)` : name;
-}
+import { type ExperimentMatrix, experimentMatrix, lossDisplayName, modelDisplayName, publishedAccuracies, tableSpec } from './tables.js';
 
 /** Options of trainRow. */
 export interface TrainRowOptions {
@@ -151,16 +104,16 @@ async function readRunFiles(dir: string): Promise<RunFiles> {
   return { config, summary, predictions };
 }
 
-function runRecordOf({ config, summary, predictions }: RunFiles): RunRecord {
+function runRecordOf({ config, summary, predictions }: RunFiles, matrix: ExperimentMatrix): RunRecord {
   return {
     row: config.name,
-    model: modelDisplayName(config),
-    loss: lossDisplayName(config),
+    model: modelDisplayName(config, matrix),
+    loss: lossDisplayName(config, matrix),
     seed: config.seed,
-    testAccuracy: summary.testAccuracy,
+    bestTestAccuracy: summary.bestTestAccuracy,
     valSelectedTestAccuracy: summary.valSelectedTestAccuracy,
     bestEpoch: summary.bestEpoch,
-    epochs: summary.epochs.map((e) => ({ epoch: e.epoch, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy, valAccuracy: e.valAccuracy, loss: e.loss })),
+    epochs: summary.epochs,
     testPredictions: predictions.bestEpoch,
     testLabels: predictions.labels,
     // No numClasses: the confusion matrix then spans the classes the runs saw, not all 62 outputs.
@@ -168,8 +121,8 @@ function runRecordOf({ config, summary, predictions }: RunFiles): RunRecord {
 }
 
 /** Reads the run of one row and seed back as the reporting package's RunRecord. */
-export async function readRunRecord(dir: string): Promise<RunRecord> {
-  return runRecordOf(await readRunFiles(dir));
+export async function readRunRecord(dir: string, matrix: ExperimentMatrix = experimentMatrix()): Promise<RunRecord> {
+  return runRecordOf(await readRunFiles(dir), matrix);
 }
 
 /** The files of every run under `runsDir/<row>/seed-<s>/`, in the table's row order, then by seed. */
@@ -185,9 +138,9 @@ async function readRunsOfRows(runsDir: string, rows: readonly string[]): Promise
   return runs;
 }
 
-/** Every run under `runsDir/<row>/seed-<s>/`, in the table's row order, then by seed. */
-export async function readRunRecords(runsDir: string, rows: readonly string[] = PAPER_TABLE_ROWS): Promise<RunRecord[]> {
-  return (await readRunsOfRows(runsDir, rows)).map(runRecordOf);
+/** Every run under `runsDir/<row>/seed-<s>/`, in the order of `rows`, then by seed. */
+export async function readRunRecords(runsDir: string, rows: readonly string[], matrix: ExperimentMatrix = experimentMatrix()): Promise<RunRecord[]> {
+  return (await readRunsOfRows(runsDir, rows)).map((files) => runRecordOf(files, matrix));
 }
 
 /** One line that says what was run, for the table's title: reduced runs must say so. */
@@ -200,20 +153,29 @@ export function describeConfiguration(profile: ProfileName, config: TrainConfig,
   );
 }
 
+/** Where buildAndWriteTable reads and writes, and what it expects. */
+export interface TableOptions {
+  profile: ProfileName;
+  /** The folder of the rows' runs: `<runsDir>/<row>/seed-<s>/`. */
+  runsDir: string;
+  /** Where the table's files go. */
+  outDir: string;
+  /** Refuse runs that hold another number of seeds. */
+  expectedSeeds?: number;
+  /** The matrix the table belongs to (default: the app's tables.json). */
+  matrix?: ExperimentMatrix;
+}
+
 /**
- * Builds a table of TABLES from the runs of its rows under `runsDir`, writes `<name>.{md,csv,tex,json}` and the
- * SVG figures into `outDir`, and returns the table and its Markdown. With `expectedSeeds`, runs holding another
- * number of seeds are refused before anything is written.
+ * Builds a table of the experiment matrix from the runs of its rows, writes `<name>.{md,csv,tex,json}` and the
+ * SVG figures into `outDir`, and returns the table and its Markdown. Runs that do not make one table (other
+ * seeds, another recipe or backend) are refused before anything is written.
  */
-export async function buildAndWriteTable(
-  name: TableName,
-  profile: ProfileName,
-  runsDir: string,
-  outDir: string,
-  expectedSeeds?: number,
-): Promise<{ table: PaperTable; markdown: string }> {
-  const files = await readRunsOfRows(runsDir, TABLES[name]);
-  const runs = files.map(runRecordOf);
+export async function buildAndWriteTable(name: string, options: TableOptions): Promise<{ table: PaperTable; markdown: string }> {
+  const { profile, runsDir, outDir, expectedSeeds, matrix = experimentMatrix() } = options;
+  const spec = tableSpec(name, matrix);
+  const files = await readRunsOfRows(runsDir, spec.rows);
+  const runs = files.map((run) => runRecordOf(run, matrix));
   const seedList = [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b);
   if (expectedSeeds !== undefined && seedList.length !== expectedSeeds) {
     throw new Error(`${expectedSeeds} seeds asked for, but the runs in ${runsDir} hold seeds ${seedList.join(', ')}`);
@@ -233,7 +195,7 @@ export async function buildAndWriteTable(
       described !== configuration ? `"${described}" against "${configuration}"` : recipe(file) !== recipe(first) ? `its config differs beyond model and loss (${recipe(file)} against ${recipe(first)})` : undefined;
     if (mismatch) throw new Error(`${runName(runs[i] as RunRecord)} does not match ${runName(runs[0] as RunRecord)}: ${mismatch}`);
   });
-  const table = buildPaperTable(runs, { configuration });
+  const table = buildPaperTable(runs, { configuration, baselineRow: spec.baseline, published: publishedAccuracies(spec.rows, matrix), rowOrder: spec.rows });
   const classNames = Array.from({ length: first.config.model.numClasses }, (_, i) => LETTERS[i] ?? `output ${i}`);
   await writeReport(outDir, table, runs, { classNames, name });
   return { table, markdown: toMarkdown(table) };

@@ -4,17 +4,11 @@ import { join } from 'node:path';
 import type { RunPredictions, TrainSummary } from '@mixent/training';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_DIR, readTrainConfig } from './configs.js';
-import {
-  LOSS_TABLE_ROWS,
-  PAPER_TABLE_ROWS,
-  buildAndWriteTable,
-  claimRowFolder,
-  describeConfiguration,
-  lossDisplayName,
-  modelDisplayName,
-  readRunRecords,
-  seedRunStatus,
-} from './paper-table.js';
+import { buildAndWriteTable, claimRowFolder, describeConfiguration, readRunRecords, seedRunStatus } from './table.js';
+import { lossDisplayName, modelDisplayName, tableSpec } from './tables.js';
+
+const PAPER_TABLE_ROWS = tableSpec('paper-table').rows;
+const LOSS_TABLE_ROWS = tableSpec('loss-table').rows;
 
 /** Writes a finished run as train() leaves it, with predictions right on the first `correct` of 20 test images. */
 async function fakeRun(dir: string, row: string, seed: number, correct: number): Promise<void> {
@@ -23,7 +17,7 @@ async function fakeRun(dir: string, row: string, seed: number, correct: number):
   const predictions = labels.map((label, i) => (i < correct ? label : (label + 1) % 19));
   const accuracy = correct / 20;
   const summary: Partial<TrainSummary> = {
-    testAccuracy: accuracy,
+    bestTestAccuracy: accuracy,
     valSelectedTestAccuracy: accuracy,
     bestEpoch: 3,
     epochs: [1, 2, 3].map((epoch) => ({ epoch, loss: 1 / epoch, trainAccuracy: accuracy, valAccuracy: accuracy, testAccuracy: accuracy, learningRate: 0.005, seconds: 1 })),
@@ -55,11 +49,11 @@ describe('the paper table from run directories', () => {
     const runs = join(root, 'runs');
     const correct: Record<string, number[]> = { 'vgg5-ce': [10, 11], 'spinalvgg-ce': [10, 12], 'vgg5-minent': [16, 17], 'vgg5-mixent': [9, 10] };
     for (const row of PAPER_TABLE_ROWS) for (const seed of [0, 1]) await fakeRun(join(runs, row, `seed-${seed}`), row, seed, correct[row]![seed]!);
-    const records = await readRunRecords(runs);
+    const records = await readRunRecords(runs, PAPER_TABLE_ROWS);
     expect(records.map((r) => `${r.row}/${r.seed}`)).toEqual(PAPER_TABLE_ROWS.flatMap((row) => [`${row}/0`, `${row}/1`]));
-    expect(records[4]).toMatchObject({ row: 'vgg5-minent', model: 'VGG-5 ×0.125', loss: 'MIN-ENT', seed: 0, testAccuracy: 0.8 });
+    expect(records[4]).toMatchObject({ row: 'vgg5-minent', model: 'VGG-5 ×0.125', loss: 'MIN-ENT', seed: 0, bestTestAccuracy: 0.8 });
 
-    const { table, markdown } = await buildAndWriteTable('paper-table', 'sample', runs, root);
+    const { table, markdown } = await buildAndWriteTable('paper-table', { profile: 'sample', runsDir: runs, outDir: root });
     expect(table.seeds).toEqual([0, 1]);
     expect(markdown).toContain('sample configuration: embedded sample');
     expect(markdown).toMatch(/\| VGG-5 ×0\.125 \| MIN-ENT \| 95\.933 \| 80\.00 \/ 85\.00 \|/);
@@ -78,7 +72,7 @@ describe('the paper table from run directories', () => {
     for (const row of LOSS_TABLE_ROWS) expect(existsSync(join(CONFIG_DIR, `${row}.json`)), row).toBe(true);
     for (const [i, row] of LOSS_TABLE_ROWS.entries()) for (const seed of [0, 1]) await fakeRun(join(runs, row, `seed-${seed}`), row, seed, 8 + i);
     const out = join(root, 'loss-table');
-    const { table, markdown } = await buildAndWriteTable('loss-table', 'sample', runs, out);
+    const { table, markdown } = await buildAndWriteTable('loss-table', { profile: 'sample', runsDir: runs, outDir: out });
     expect(table.rows.map((r) => r.row)).toEqual([...LOSS_TABLE_ROWS]);
     expect(table.rows.map((r) => r.loss)).toEqual(['cross entropy', 'MIN-ENT', 'MIX-ENT', 'symmetric CE', 'confidence penalty', 'label smoothing', 'focal', 'Poly-1']);
     // Rows the paper does not have: no published number, but the same per-seed McNemar test against VGG-5 CE.
@@ -93,31 +87,31 @@ describe('the paper table from run directories', () => {
     const root = mkdtempSync(join(tmpdir(), 'mixent-table-'));
     const runs = join(root, 'runs');
     for (const row of PAPER_TABLE_ROWS) for (const seed of [0, 1]) await fakeRun(join(runs, row, `seed-${seed}`), row, seed, 10);
-    await expect(buildAndWriteTable('paper-table', 'sample', runs, root, 3)).rejects.toThrow(`3 seeds asked for, but the runs in ${runs} hold seeds 0, 1`);
+    await expect(buildAndWriteTable('paper-table', { profile: 'sample', runsDir: runs, outDir: root, expectedSeeds: 3 })).rejects.toThrow(`3 seeds asked for, but the runs in ${runs} hold seeds 0, 1`);
     expect(existsSync(join(root, 'paper-table.md'))).toBe(false);
     // One run trained on another backend: the title could not describe both.
     const summaryPath = join(runs, 'vgg5-mixent', 'seed-1', 'summary.json');
     writeFileSync(summaryPath, JSON.stringify({ ...(JSON.parse(readFileSync(summaryPath, 'utf8')) as object), backend: 'webgpu' }));
-    await expect(buildAndWriteTable('paper-table', 'sample', runs, root)).rejects.toThrow(/^vgg5-mixent seed 1 does not match vgg5-ce seed 0: ".*webgpu backend" against ".*wasm backend"$/);
+    await expect(buildAndWriteTable('paper-table', { profile: 'sample', runsDir: runs, outDir: root })).rejects.toThrow(/^vgg5-mixent seed 1 does not match vgg5-ce seed 0: ".*webgpu backend" against ".*wasm backend"$/);
     expect(existsSync(join(root, 'paper-table.md'))).toBe(false);
     // A run with another learning rate, everything else alike.
     writeFileSync(summaryPath, JSON.stringify({ ...(JSON.parse(readFileSync(summaryPath, 'utf8')) as object), backend: 'wasm' }));
     const configPath = join(runs, 'vgg5-mixent', 'seed-1', 'config.json');
     const config = JSON.parse(readFileSync(configPath, 'utf8')) as { optimizer: object };
     writeFileSync(configPath, JSON.stringify({ ...config, optimizer: { ...config.optimizer, learningRate: 0.1 } }));
-    await expect(buildAndWriteTable('paper-table', 'sample', runs, root)).rejects.toThrow(/^vgg5-mixent seed 1 does not match vgg5-ce seed 0: its config differs beyond model and loss/);
+    await expect(buildAndWriteTable('paper-table', { profile: 'sample', runsDir: runs, outDir: root })).rejects.toThrow(/^vgg5-mixent seed 1 does not match vgg5-ce seed 0: its config differs beyond model and loss/);
     // A row with fewer seeds than the others.
     rmSync(join(runs, 'vgg5-mixent', 'seed-1'), { recursive: true });
-    await expect(buildAndWriteTable('paper-table', 'sample', runs, root)).rejects.toThrow('vgg5-mixent holds seeds 0, the other rows 0, 1: every row needs the same seeds');
+    await expect(buildAndWriteTable('paper-table', { profile: 'sample', runsDir: runs, outDir: root })).rejects.toThrow('vgg5-mixent holds seeds 0, the other rows 0, 1: every row needs the same seeds');
     expect(existsSync(join(root, 'paper-table.md'))).toBe(false);
   });
 
   it('says which row is missing', async () => {
     const runs = join(mkdtempSync(join(tmpdir(), 'mixent-table-')), 'runs');
     await fakeRun(join(runs, 'vgg5-ce', 'seed-0'), 'vgg5-ce', 0, 10);
-    await expect(readRunRecords(runs)).rejects.toThrow(`${join(runs, 'spinalvgg-ce')}: no runs of row spinalvgg-ce; train it first (nx run experiments:train-spinalvgg-ce)`);
+    await expect(readRunRecords(runs, PAPER_TABLE_ROWS)).rejects.toThrow(`${join(runs, 'spinalvgg-ce')}: no runs of row spinalvgg-ce; train it first (nx run experiments:train-spinalvgg-ce)`);
     mkdirSync(join(runs, 'spinalvgg-ce'));
-    await expect(readRunRecords(runs)).rejects.toThrow(`${join(runs, 'spinalvgg-ce')}: no seed-<s> folders; train the row first`);
+    await expect(readRunRecords(runs, PAPER_TABLE_ROWS)).rejects.toThrow(`${join(runs, 'spinalvgg-ce')}: no seed-<s> folders; train the row first`);
   });
 });
 
