@@ -191,7 +191,7 @@ describe('in a browser', () => {
 
 describe('README examples', () => {
   it('are found in every package that documents an API', () => {
-    expect(new Set(all.map((e) => e.id.split('/')[0]))).toEqual(new Set(['data', 'losses', 'models', 'reporting', 'tfjs-backend-torch', 'training']));
+    expect(new Set(all.map((e) => e.id.split('/')[0]))).toEqual(new Set(['data', 'losses', 'models', 'node-io', 'reporting', 'tfjs-backend-torch', 'training']));
   });
 
   it('typecheck against the installed packages', () => {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { PNG } from 'pngjs';
 import writeFileAtomic from 'write-file-atomic';
+import { type CliIo, processIo } from '@mixent/node-io';
 import { OFFICIAL_FILES, describeCheck, sha256Bytes, verifyFiles } from './checksums.js';
 import { IMAGE_SIZE, classToLetter, imageAt, readLetterSet } from './emnist.js';
 import { fetchEmnistLetters } from './fetch.js';
@@ -12,18 +13,6 @@ const USAGE = `usage: mixent-data <command>
   verify <dir>                                          check the four official EMNIST-Letters files in a directory
   fetch [--dir D] [--offline] [--keep-zip]              download, verify and cache the official files
   show <images> <labels> --index i [--png out.png]      print an image upright with its letter`;
-
-/** Where a command line writes: the process's streams, or a test's buffers. */
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-/** The process's own stdout and stderr. */
-export const processIo: CliIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
 
 /** Runs the mixent-data command line and returns its exit code; errors are one line on stderr. */
 export async function runDataCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {

@@ -6,9 +6,8 @@ import { basename, join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
+import { type Progress, createProgress, isSystemError } from '@mixent/node-io';
 import { type ChecksummedFile, OFFICIAL_FILES, describeCheck, verifyFiles } from './checksums.js';
-import { isSystemError } from './files.js';
-import { type Progress, createProgress } from './progress.js';
 
 /** NIST's archive of every EMNIST split as gzip IDX files (about 560 MB). */
 export const EMNIST_ZIP_URL = 'https://biometrics.nist.gov/cs_links/EMNIST/gzip.zip';

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { isSystemError } from './files.js';
+import { isSystemError } from '@mixent/node-io';
 import {
   type IdxFile,
   type IdxHeader,

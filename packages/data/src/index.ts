@@ -92,12 +92,3 @@ export {
 } from './augment.js';
 export { PIXEL_MEAN, PIXEL_STD, batches, normalizePixels, type Batch, type BatchOptions } from './batches.js';
 export { batchToTensors, type BatchTensors } from './tensors.js';
-
-// Command lines
-export { processIo, type CliIo } from './cli.js';
-
-// Files
-export { pathExists, writeFileDurably } from './files.js';
-
-// Progress display
-export { createProgress, formatAmount, formatDuration, progressLine, type Progress, type ProgressOptions, type ProgressUnit } from './progress.js';

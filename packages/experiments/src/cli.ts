@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type CliIo, processIo, readLetterSet } from '@mixent/data';
+import { readLetterSet } from '@mixent/data';
 import { MODEL_NAMES, loadModel } from '@mixent/models';
+import { type CliIo, processIo } from '@mixent/node-io';
 import { type ProfileName, compareTrainingStep, evaluate, selectBackend, train } from '@mixent/training';
 import { namedConfigs, readTrainConfig } from './configs.js';
 import { buildAndWriteTable, trainRow } from './table.js';

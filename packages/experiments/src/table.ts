@@ -1,7 +1,8 @@
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { LETTERS, pathExists } from '@mixent/data';
+import { LETTERS } from '@mixent/data';
+import { pathExists } from '@mixent/node-io';
 import { type PaperTable, type RunRecord, buildPaperTable, runName, toMarkdown, writeReport } from '@mixent/reporting';
 import { type ProfileName, type RunPredictions, type TrainConfig, type TrainSummary, isSameConfig, train } from '@mixent/training';
 import { readTrainConfig } from './configs.js';

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { pathExists, writeFileDurably } from '@mixent/data';
+import { pathExists, writeFileDurably } from '@mixent/node-io';
 
 /**
  * A checkpoint is a folder `checkpoint/` in the run directory: `state.json` (JSON state of the

@@ -1,6 +1,6 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
-import { pathExists } from '@mixent/data';
+import { pathExists } from '@mixent/node-io';
 
 /** A run's metrics.jsonl, open for appending. */
 export interface MetricsLog {
