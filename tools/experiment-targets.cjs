@@ -62,7 +62,13 @@ function torchThreadsPerRow(workspaceRoot) {
 }
 
 /** What a row's and a table's results depend on besides their own files. */
-const CODE_INPUTS = ['{projectRoot}/src/**/*.ts', '!{projectRoot}/src/**/*.test.ts', '{projectRoot}/bin/**/*', '^production', { env: 'MIXENT_BACKEND' }];
+const CODE_INPUTS = [
+  '{projectRoot}/src/**/*.ts',
+  '!{projectRoot}/src/**/*.test.ts',
+  '{projectRoot}/bin/**/*',
+  '^production',
+  { env: 'MIXENT_BACKEND' },
+];
 
 /**
  * The target that trains every seed of one config into `<runs>/<name>`.

@@ -51,7 +51,10 @@ const split = (name: 'train' | 'test', indices: number[]) => {
   indices.forEach((i, k) => pixels.set(rawImages.subarray(i * 784, (i + 1) * 784), k * 784));
   const picked = Uint8Array.from(indices, (i) => rawLabels[i] as number);
   return {
-    images: { ...writeIdx(`sample-${name}-images-idx3-ubyte.gz`, encodeIdx('uint8', [indices.length, 28, 28], pixels)), count: indices.length },
+    images: {
+      ...writeIdx(`sample-${name}-images-idx3-ubyte.gz`, encodeIdx('uint8', [indices.length, 28, 28], pixels)),
+      count: indices.length,
+    },
     labels: { ...writeIdx(`sample-${name}-labels-idx1-ubyte.gz`, encodeIdx('uint8', [indices.length], picked)), count: indices.length },
     classCounts: classCounts(Uint8Array.from(picked, (l) => l - 1)).slice(0, present.length),
     officialTestIndices: indices,

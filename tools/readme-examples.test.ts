@@ -36,7 +36,10 @@ function libtorchFound(): boolean {
 
 /** The published packages: every workspace package that is not private. */
 const published = readdirSync(join(root, 'packages'))
-  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as { name: string; private?: boolean } }))
+  .map((dir) => ({
+    dir,
+    manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as { name: string; private?: boolean },
+  }))
   .filter(({ manifest }) => !manifest.private);
 
 interface Example {
@@ -79,7 +82,10 @@ function newestSource(dir: string): number {
  * of the workspace (its folder, package, workspaces, approved scripts); the user's own npm settings stay.
  */
 const npmEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([key]) => !/^npm_(package_|lifecycle_|config_local_prefix|config_workspace|config_include_workspace_root|config_allow_scripts)/i.test(key)),
+  Object.entries(process.env).filter(
+    ([key]) =>
+      !/^npm_(package_|lifecycle_|config_local_prefix|config_workspace|config_include_workspace_root|config_allow_scripts)/i.test(key),
+  ),
 );
 
 // npm is a .cmd script on Windows, which only a shell runs.
@@ -115,23 +121,37 @@ beforeAll(async () => {
   for (const { dir } of published) {
     const built = join(root, 'packages', dir, 'dist', 'index.js');
     // Under nx the build is a dependency of this task, current by its hash (nx may leave an up-to-date dist untouched).
-    const stale = process.env.NX_TASK_HASH === undefined && existsSync(built) && statSync(built).mtimeMs < newestSource(join(root, 'packages', dir, 'src'));
+    const stale =
+      process.env.NX_TASK_HASH === undefined &&
+      existsSync(built) &&
+      statSync(built).mtimeMs < newestSource(join(root, 'packages', dir, 'src'));
     if (!existsSync(built) || stale) {
       throw new Error(`packages/${dir}/dist is missing or older than its sources: build first (npx nx run tools:test does)`);
     }
   }
-  packed = JSON.parse(npm(['pack', '--json', '--pack-destination', scratch, ...published.flatMap(({ dir }) => ['-w', `packages/${dir}`])], root)) as PackResult[];
+  packed = JSON.parse(
+    npm(['pack', '--json', '--pack-destination', scratch, ...published.flatMap(({ dir }) => ['-w', `packages/${dir}`])], root),
+  ) as PackResult[];
   mkdirSync(project);
   // tfjs and Node's types at the versions of the workspace's lockfile, so that the result does not move with the
   // registry; the other dependencies come as npm resolves them for a user, from the cache that npm ci filled.
-  const pinned = ['@types/node', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm'].map((name) => [
+  const pinned = [
+    '@types/node',
+    '@tensorflow/tfjs-core',
+    '@tensorflow/tfjs-layers',
+    '@tensorflow/tfjs-backend-cpu',
+    '@tensorflow/tfjs-backend-wasm',
+  ].map((name) => [
     name,
     (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version,
   ]);
   const dependencies = Object.fromEntries([...packed.map((p) => [p.name, `file:../${p.filename}`]), ...pinned]);
   // A user approves the torch backend's install script, which builds its addon against the libtorch it finds.
   const allowScripts = { '@mixent/tfjs-backend-torch': true };
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'mixent-user', private: true, type: 'module', dependencies, allowScripts }, null, 2));
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'mixent-user', private: true, type: 'module', dependencies, allowScripts }, null, 2),
+  );
   await npmAsync(['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], project);
   for (const example of all) writeFileSync(example.file, example.code);
 }, 300_000);
@@ -144,8 +164,12 @@ describe('packed packages', () => {
     expect(packed.map((p) => p.name).sort()).toEqual(published.map((p) => p.manifest.name).sort());
     for (const { name, files } of packed) {
       const paths = files.map((f) => f.path);
-      for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts']) expect(paths, name).toContain(needed);
-      expect(paths.filter((path) => /\.test(-util)?\.(ts|js)$|__fixtures__/.test(path)), name).toEqual([]);
+      for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts'])
+        expect(paths, name).toContain(needed);
+      expect(
+        paths.filter((path) => /\.test(-util)?\.(ts|js)$|__fixtures__/.test(path)),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -179,7 +203,16 @@ describe('in a browser', () => {
     );
     const outfile = join(project, 'browser-bundle.mjs');
     // tfjs stays outside the bundle (it has its own browser builds), so that the bundle can run here in Node.
-    const { metafile } = await build({ entryPoints: [entry], outfile, bundle: true, platform: 'browser', format: 'esm', external: ['@tensorflow/*'], metafile: true, logLevel: 'silent' });
+    const { metafile } = await build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      external: ['@tensorflow/*'],
+      metafile: true,
+      logLevel: 'silent',
+    });
     const inputs = Object.keys(metafile.inputs);
     expect(inputs.some((file) => file.endsWith('@mixent/models/dist/browser.js'))).toBe(true);
     expect(inputs.filter((file) => file.endsWith('/io.js'))).toEqual([]);
@@ -191,7 +224,9 @@ describe('in a browser', () => {
 
 describe('README examples', () => {
   it('are found in every package that documents an API', () => {
-    expect(new Set(all.map((e) => e.id.split('/')[0]))).toEqual(new Set(['data', 'losses', 'models', 'node-io', 'reporting', 'tfjs-backend-torch', 'training']));
+    expect(new Set(all.map((e) => e.id.split('/')[0]))).toEqual(
+      new Set(['data', 'losses', 'models', 'node-io', 'reporting', 'tfjs-backend-torch', 'training']),
+    );
   });
 
   it('typecheck against the installed packages', () => {
@@ -208,21 +243,31 @@ describe('README examples', () => {
     );
     // tfjs' own declarations do not pass a strict check: the problems kept are the examples' and the published
     // declarations' of this project (a .d.ts importing a package a user does not get would be one).
-    const ours = (file: ts.SourceFile | undefined) => file === undefined || all.some((e) => e.file === file.fileName) || /[\\/]node_modules[\\/]@mixent[\\/]/.test(file.fileName);
-    const problems = ts.getPreEmitDiagnostics(program).filter((d) => ours(d.file)).map((d) => {
-      const where = d.file ? `${all.find((e) => e.file === d.file?.fileName)?.id ?? d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
-      return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
-    });
+    const ours = (file: ts.SourceFile | undefined) =>
+      file === undefined || all.some((e) => e.file === file.fileName) || /[\\/]node_modules[\\/]@mixent[\\/]/.test(file.fileName);
+    const problems = ts
+      .getPreEmitDiagnostics(program)
+      .filter((d) => ours(d.file))
+      .map((d) => {
+        const where = d.file
+          ? `${all.find((e) => e.file === d.file?.fileName)?.id ?? d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+          : '';
+        return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+      });
     expect(problems).toEqual([]);
   }, 120_000);
 
-  it.each(all.filter((e) => !(e.id in NOT_RUN)).map((e) => [e.id, e] as const))('%s runs and prints what it says', (_id, example) => {
-    // In a scratch folder: examples write files (runs/, results/).
-    const cwd = mkdtempSync(join(scratch, 'run-'));
-    // Without colors, which nx asks for and console.log would put between the numbers.
-    const { FORCE_COLOR: _color, ...env } = process.env;
-    const run = spawnSync(process.execPath, [TSX, example.file], { cwd, encoding: 'utf8', env: { ...env, NO_COLOR: '1' } });
-    expect(run.status, run.stderr).toBe(0);
-    for (const text of example.expected) expect(run.stdout).toContain(text);
-  }, 120_000);
+  it.each(all.filter((e) => !(e.id in NOT_RUN)).map((e) => [e.id, e] as const))(
+    '%s runs and prints what it says',
+    (_id, example) => {
+      // In a scratch folder: examples write files (runs/, results/).
+      const cwd = mkdtempSync(join(scratch, 'run-'));
+      // Without colors, which nx asks for and console.log would put between the numbers.
+      const { FORCE_COLOR: _color, ...env } = process.env;
+      const run = spawnSync(process.execPath, [TSX, example.file], { cwd, encoding: 'utf8', env: { ...env, NO_COLOR: '1' } });
+      expect(run.status, run.stderr).toBe(0);
+      for (const text of example.expected) expect(run.stdout).toContain(text);
+    },
+    120_000,
+  );
 });

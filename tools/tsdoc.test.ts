@@ -10,7 +10,11 @@ const packages = readdirSync(join(root, 'packages'));
 
 describe('the public API', () => {
   it('is documented: each export of each src/index.ts has a TSDoc comment', () => {
-    const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.base.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+    const config = ts.getParsedCommandLineOfConfigFile(
+      join(root, 'tsconfig.base.json'),
+      {},
+      { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+    );
     const entries = packages.map((pkg) => join(root, 'packages', pkg, 'src', 'index.ts'));
     const program = ts.createProgram(entries, { ...config?.options, noEmit: true, customConditions: ['@mixent/source'] });
     const checker = program.getTypeChecker();

@@ -4,7 +4,12 @@ import { type Point, augmentImage, perspectiveCoefficients, randomPerspectivePoi
 import { Rng } from './rng.js';
 
 const SIZE = 28;
-const corners: Point[] = [[0, 0], [27, 0], [27, 27], [0, 27]];
+const corners: Point[] = [
+  [0, 0],
+  [27, 0],
+  [27, 27],
+  [0, 27],
+];
 
 function onePixel(row: number, col: number, value = 255): Uint8Array {
   const image = new Uint8Array(SIZE * SIZE);
@@ -70,7 +75,12 @@ describe('rotateImage (Pillow rotate, nearest, about the centre)', () => {
 
 describe('perspective (torchvision coefficients, Pillow bilinear)', () => {
   it('solves for coefficients that map each endpoint to its startpoint', () => {
-    const endpoints: Point[] = [[3, 2], [25, 1], [26, 27], [1, 24]];
+    const endpoints: Point[] = [
+      [3, 2],
+      [25, 1],
+      [26, 27],
+      [1, 24],
+    ];
     const [a, b, c, d, e, f, g, h] = perspectiveCoefficients(corners, endpoints) as number[];
     endpoints.forEach(([x, y], i) => {
       const w = g! * x + h! * y + 1;
@@ -86,7 +96,13 @@ describe('perspective (torchvision coefficients, Pillow bilinear)', () => {
 
   it('shifts by whole pixels when the endpoints are the corners shifted, filling with 0', () => {
     const image = randomImage(4);
-    const shifted = warpPerspective(image, perspectiveCoefficients(corners, corners.map(([x, y]) => [x + 2, y + 1] as Point)));
+    const shifted = warpPerspective(
+      image,
+      perspectiveCoefficients(
+        corners,
+        corners.map(([x, y]) => [x + 2, y + 1] as Point),
+      ),
+    );
     for (let r = 0; r < SIZE; r++) {
       for (let c = 0; c < SIZE; c++) {
         const expected = r >= 1 && c >= 2 ? image[(r - 1) * SIZE + (c - 2)] : 0;
@@ -100,7 +116,13 @@ describe('perspective (torchvision coefficients, Pillow bilinear)', () => {
     const image = new Uint8Array(SIZE * SIZE);
     image[10 * SIZE + 10] = 100;
     image[10 * SIZE + 11] = 201;
-    const half = warpPerspective(image, perspectiveCoefficients(corners, corners.map(([x, y]) => [x + 0.5, y] as Point)));
+    const half = warpPerspective(
+      image,
+      perspectiveCoefficients(
+        corners,
+        corners.map(([x, y]) => [x + 0.5, y] as Point),
+      ),
+    );
     expect(half[10 * SIZE + 10]).toBe(50);
     expect(half[10 * SIZE + 11]).toBe(150);
     expect(half[10 * SIZE + 12]).toBe(100);

@@ -31,7 +31,8 @@ export interface AugmentOptions {
  * warp in about 4% of images.
  */
 export function perspectiveCoefficients(startpoints: readonly Point[], endpoints: readonly Point[]): number[] {
-  if (startpoints.length !== 4 || endpoints.length !== 4) throw new Error('perspectiveCoefficients: expected 4 startpoints and 4 endpoints');
+  if (startpoints.length !== 4 || endpoints.length !== 4)
+    throw new Error('perspectiveCoefficients: expected 4 startpoints and 4 endpoints');
   const rows: number[][] = [];
   for (let i = 0; i < 4; i++) {
     const [x, y] = endpoints[i] as Point;
@@ -166,7 +167,12 @@ export function randomPerspectivePoints(rng: Rng, distortionScale = 0.5, size = 
   const topRight: Point = [far(), near()];
   const bottomRight: Point = [far(), far()];
   const bottomLeft: Point = [near(), far()];
-  const startpoints: Point[] = [[0, 0], [size - 1, 0], [size - 1, size - 1], [0, size - 1]];
+  const startpoints: Point[] = [
+    [0, 0],
+    [size - 1, 0],
+    [size - 1, size - 1],
+    [0, size - 1],
+  ];
   return [startpoints, [topLeft, topRight, bottomRight, bottomLeft]];
 }
 

@@ -49,7 +49,8 @@ export interface BatchOptions {
  */
 export function* batches(set: LetterSet, options: BatchOptions): Generator<Batch> {
   const { batchSize, rng, dropLast = false } = options;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batches: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batches: batchSize must be a positive integer, got ${batchSize}`);
   const shuffle = options.shuffle ?? rng !== undefined;
   const augment = options.augment ?? false;
   if ((shuffle || augment) && rng === undefined) throw new Error('batches: shuffle and augment need an rng');

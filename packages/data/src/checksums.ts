@@ -68,7 +68,10 @@ export async function verifyFiles(dir: string, files: readonly ChecksummedFile[]
   return Promise.all(
     files.map(async ({ name, sha256 }): Promise<FileCheck> => {
       const path = join(dir, name);
-      const exists = await stat(path).then((s) => s.isFile(), () => false);
+      const exists = await stat(path).then(
+        (s) => s.isFile(),
+        () => false,
+      );
       if (!exists) return { name, path, status: 'missing', expected: sha256 };
       const actual = await sha256File(path);
       return { name, path, status: actual === sha256 ? 'ok' : 'mismatch', expected: sha256, actual };

@@ -38,7 +38,8 @@ describe('mixent-data', () => {
 
   it('verify names each file and fails when any is missing or wrong', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mixent-cli-'));
-    for (const file of [OFFICIAL_FILES.trainLabels, OFFICIAL_FILES.testLabels]) writeFileSync(join(dir, file.name), readFileSync(join(SAMPLE_DIR, file.name)));
+    for (const file of [OFFICIAL_FILES.trainLabels, OFFICIAL_FILES.testLabels])
+      writeFileSync(join(dir, file.name), readFileSync(join(SAMPLE_DIR, file.name)));
     const { code, out, err } = await run('verify', dir);
     expect(code).toBe(1);
     expect(out).toContain(`${join(dir, OFFICIAL_FILES.trainLabels.name)}: ok`);

@@ -47,7 +47,15 @@ async function info(argv: readonly string[], io: CliIo): Promise<number> {
   const bytes = await readFile(file);
   const raw = isGzip(bytes) ? gunzipIdx(bytes, { file }) : bytes;
   const idx = parseIdx(raw, { file });
-  const result = { file, magic: `0x${idx.magic.toString(16).padStart(8, '0')}`, type: idx.type, dims: idx.dims, count: idx.count, gzip: isGzip(bytes), sha256: sha256Bytes(raw) };
+  const result = {
+    file,
+    magic: `0x${idx.magic.toString(16).padStart(8, '0')}`,
+    type: idx.type,
+    dims: idx.dims,
+    count: idx.count,
+    gzip: isGzip(bytes),
+    sha256: sha256Bytes(raw),
+  };
   io.stdout(
     values.json
       ? `${JSON.stringify(result)}\n`
@@ -62,7 +70,8 @@ async function verify(argv: readonly string[], io: CliIo): Promise<number> {
   const checks = await verifyFiles(dir, Object.values(OFFICIAL_FILES));
   for (const check of checks) io.stdout(`${describeCheck(check)}\n`);
   const bad = checks.filter((c) => c.status !== 'ok');
-  if (bad.length > 0) throw new Error(`${bad.length} of ${checks.length} official files in ${dir} are missing or do not match their sha256`);
+  if (bad.length > 0)
+    throw new Error(`${bad.length} of ${checks.length} official files in ${dir} are missing or do not match their sha256`);
   return 0;
 }
 
@@ -89,13 +98,16 @@ async function show(argv: readonly string[], io: CliIo): Promise<number> {
   });
   if (positionals.length !== 2) throw new Error('expected: show <images> <labels> --index i [--png out.png]');
   const [imagesPath, labelsPath] = positionals as [string, string];
-  if (values.index === undefined || !/^\d+$/.test(values.index)) throw new Error(`--index must be a non-negative integer, got ${values.index ?? 'nothing'}`);
+  if (values.index === undefined || !/^\d+$/.test(values.index))
+    throw new Error(`--index must be a non-negative integer, got ${values.index ?? 'nothing'}`);
   const set = await readLetterSet(imagesPath, labelsPath);
   const index = Number(values.index);
   if (index >= set.count) throw new Error(`${imagesPath}: --index ${index} is past the last image (${set.count - 1})`);
   const pixels = imageAt(set, index);
   const classIndex = set.labels[index] as number;
-  io.stdout(`${imagesPath} [${index}]: '${classToLetter(classIndex)}' (class ${classIndex}, label ${classIndex + 1})\n${renderAscii(pixels)}`);
+  io.stdout(
+    `${imagesPath} [${index}]: '${classToLetter(classIndex)}' (class ${classIndex}, label ${classIndex + 1})\n${renderAscii(pixels)}`,
+  );
   if (values.png) {
     await writePng(values.png, pixels, 8);
     io.stdout(`wrote ${values.png}\n`);
@@ -109,7 +121,8 @@ export function renderAscii(pixels: Uint8Array, size = IMAGE_SIZE): string {
   let text = '';
   for (let r = 0; r < size; r++) {
     let line = '';
-    for (let c = 0; c < size; c++) line += ramp[Math.min(ramp.length - 1, Math.floor(((pixels[r * size + c] as number) * ramp.length) / 256))];
+    for (let c = 0; c < size; c++)
+      line += ramp[Math.min(ramp.length - 1, Math.floor(((pixels[r * size + c] as number) * ramp.length) / 256))];
     text += `${line.trimEnd()}\n`;
   }
   return text;
@@ -119,7 +132,8 @@ export function renderAscii(pixels: Uint8Array, size = IMAGE_SIZE): string {
 async function writePng(path: string, pixels: Uint8Array, scale: number, size = IMAGE_SIZE): Promise<void> {
   const png = new PNG({ width: size * scale, height: size * scale, colorType: 0, inputColorType: 0, bitDepth: 8 });
   for (let y = 0; y < size * scale; y++) {
-    for (let x = 0; x < size * scale; x++) png.data[y * size * scale + x] = pixels[Math.floor(y / scale) * size + Math.floor(x / scale)] as number;
+    for (let x = 0; x < size * scale; x++)
+      png.data[y * size * scale + x] = pixels[Math.floor(y / scale) * size + Math.floor(x / scale)] as number;
   }
   await writeFileAtomic(path, PNG.sync.write(png, { colorType: 0, inputColorType: 0 }));
 }

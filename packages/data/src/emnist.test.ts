@@ -57,9 +57,11 @@ describe('the EMNIST-Letters loader', () => {
     expect(() => letterSetFromIdx(parseIdx(encodeIdx('uint8', [1, 14, 56], new Array(784).fill(0))), labels, { images: 'i.gz' })).toThrow(
       'i.gz: expected uint8 images of dims [N, 28, 28], found uint8 [1, 14, 56]',
     );
-    expect(() => letterSetFromIdx(parseIdx(encodeIdx('uint8', [1, 28, 28], new Array(784).fill(0))), parseIdx(encodeIdx('int32', [1], [1])), { labels: 'l.gz' })).toThrow(
-      'l.gz: expected uint8 labels of dims [N], found int32 [1]',
-    );
+    expect(() =>
+      letterSetFromIdx(parseIdx(encodeIdx('uint8', [1, 28, 28], new Array(784).fill(0))), parseIdx(encodeIdx('int32', [1], [1])), {
+        labels: 'l.gz',
+      }),
+    ).toThrow('l.gz: expected uint8 labels of dims [N], found int32 [1]');
   });
 });
 
@@ -85,7 +87,11 @@ describe('the embedded sample (real EMNIST-Letters test images)', () => {
       const set = await loadSample(split);
       expect(set.count).toBe(entry.images.count);
       expect(classCounts(set.labels).slice(0, manifest.classes.length)).toEqual(entry.classCounts);
-      expect(classCounts(set.labels).slice(manifest.classes.length).every((n) => n === 0)).toBe(true);
+      expect(
+        classCounts(set.labels)
+          .slice(manifest.classes.length)
+          .every((n) => n === 0),
+      ).toBe(true);
       for (const file of [entry.images, entry.labels]) expect(await sha256File(join(SAMPLE_DIR, file.file))).toBe(file.sha256);
     });
   }

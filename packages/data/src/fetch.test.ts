@@ -18,16 +18,25 @@ let zip: Buffer;
 
 beforeAll(async () => {
   const images = (count: number, seed: number) =>
-    gzipSync(encodeIdx('uint8', [count, 28, 28], Array.from({ length: count * 784 }, (_, i) => (i * seed) % 251)));
+    gzipSync(
+      encodeIdx(
+        'uint8',
+        [count, 28, 28],
+        Array.from({ length: count * 784 }, (_, i) => (i * seed) % 251),
+      ),
+    );
   contents.set(OFFICIAL_FILES.trainImages.name, images(60, 7));
   contents.set(OFFICIAL_FILES.testImages.name, images(20, 11));
-  for (const file of [OFFICIAL_FILES.trainLabels, OFFICIAL_FILES.testLabels]) contents.set(file.name, readFileSync(join(SAMPLE_DIR, file.name)));
+  for (const file of [OFFICIAL_FILES.trainLabels, OFFICIAL_FILES.testLabels])
+    contents.set(file.name, readFileSync(join(SAMPLE_DIR, file.name)));
   files = [...contents].map(([name, bytes]) => ({ name, sha256: sha256Bytes(bytes), bytes: bytes.length }));
   const archive = new yazl.ZipFile();
   for (const [name, bytes] of contents) archive.addBuffer(bytes, `gzip/${name}`);
   // Another split that must not be extracted, and stored noise so that the archive is large enough to cut.
   archive.addBuffer(Buffer.from('not letters'), 'gzip/emnist-digits-train-labels-idx1-ubyte.gz');
-  archive.addBuffer(Buffer.from(Array.from({ length: 1 << 20 }, (_, i) => (i * 2654435761) >>> 24)), 'gzip/padding.bin', { compress: false });
+  archive.addBuffer(Buffer.from(Array.from({ length: 1 << 20 }, (_, i) => (i * 2654435761) >>> 24)), 'gzip/padding.bin', {
+    compress: false,
+  });
   archive.end();
   const chunks: Buffer[] = [];
   for await (const chunk of archive.outputStream) chunks.push(chunk as Buffer);
@@ -217,7 +226,9 @@ describe('fetchEmnistLetters', () => {
     const wrong = files.map((f) => (f.name === OFFICIAL_FILES.testImages.name ? { ...f, sha256: '0'.repeat(64) } : f));
     const error = await failure(fetchEmnistLetters({ dir, url: server.url, files: wrong, ...quiet() }));
     expect(error).toBeInstanceOf(ChecksumError);
-    expect(error.message).toContain(`${OFFICIAL_FILES.testImages.name} (from ${join(dir, 'gzip.zip')}): sha256 ${files.find((f) => f.name === OFFICIAL_FILES.testImages.name)!.sha256} does not match the official ${'0'.repeat(64)}; the file was not kept`);
+    expect(error.message).toContain(
+      `${OFFICIAL_FILES.testImages.name} (from ${join(dir, 'gzip.zip')}): sha256 ${files.find((f) => f.name === OFFICIAL_FILES.testImages.name)!.sha256} does not match the official ${'0'.repeat(64)}; the file was not kept`,
+    );
     expect(existsSync(join(dir, OFFICIAL_FILES.testImages.name))).toBe(false);
     expect(existsSync(join(dir, 'gzip.zip'))).toBe(false);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -232,7 +243,9 @@ describe('fetchEmnistLetters', () => {
     const lines: string[] = [];
     const result = await fetchEmnistLetters({ dir, url: server.url, files, ...quiet(lines) });
     expect(result.downloaded).toBe(true);
-    expect(lines[0]).toMatch(new RegExp(`^${victim}: sha256 [0-9a-f]{64} does not match the official ${OFFICIAL_FILES.trainLabels.sha256}: fetching it again$`));
+    expect(lines[0]).toMatch(
+      new RegExp(`^${victim}: sha256 [0-9a-f]{64} does not match the official ${OFFICIAL_FILES.trainLabels.sha256}: fetching it again$`),
+    );
     expect(readFileSync(victim).equals(contents.get(OFFICIAL_FILES.trainLabels.name)!)).toBe(true);
   });
 

@@ -103,7 +103,10 @@ export async function fetchEmnistLetters(options: FetchOptions = {}): Promise<Fe
 
   await mkdir(dir, { recursive: true });
   const zipPath = join(dir, 'gzip.zip');
-  const haveZip = await stat(zipPath).then((s) => s.isFile(), () => false);
+  const haveZip = await stat(zipPath).then(
+    (s) => s.isFile(),
+    () => false,
+  );
   if (!haveZip) {
     await downloadResumable(options.url ?? EMNIST_ZIP_URL, zipPath, {
       retries: options.retries ?? 5,
@@ -171,7 +174,12 @@ async function downloadOnce(url: string, dest: string, options: DownloadOptions)
   const part = `${dest}.part`;
   const statePath = `${part}.json`;
   const state = await readPartialState(statePath, url);
-  const have = state ? await stat(part).then((s) => s.size, () => 0) : 0;
+  const have = state
+    ? await stat(part).then(
+        (s) => s.size,
+        () => 0,
+      )
+    : 0;
   const headers: Record<string, string> = {};
   if (have > 0) {
     headers.Range = `bytes=${have}-`;

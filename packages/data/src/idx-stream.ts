@@ -2,16 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { isSystemError } from '@mixent/node-io';
-import {
-  type IdxFile,
-  type IdxHeader,
-  type IdxSource,
-  IdxFormatError,
-  idxFileOf,
-  isGzip,
-  readIdxHeader,
-  truncatedHeader,
-} from './idx.js';
+import { type IdxFile, type IdxHeader, type IdxSource, IdxFormatError, idxFileOf, isGzip, readIdxHeader, truncatedHeader } from './idx.js';
 
 /**
  * Parses an IDX file from a stream of chunks (a Node Readable, a web stream, any async iterable),
@@ -66,7 +57,8 @@ export async function readIdxFile(path: string): Promise<IdxFile> {
     return await parseIdxStream(createReadStream(path, { highWaterMark: 1 << 20 }), { file: path });
   } catch (error) {
     // Node's messages name the path on open (ENOENT) but not on read (EISDIR, EIO).
-    if (isSystemError(error) && !error.message.includes(path)) throw new Error(`${path}: cannot read it (${error.message})`, { cause: error });
+    if (isSystemError(error) && !error.message.includes(path))
+      throw new Error(`${path}: cannot read it (${error.message})`, { cause: error });
     throw error;
   }
 }

@@ -68,13 +68,43 @@ describe('parseIdx', () => {
 
 /** Each defect, and what its message must say. */
 const corpus: { name: string; bytes: () => Uint8Array; message: RegExp; offset?: number }[] = [
-  { name: 'wrong magic', bytes: () => handIdx([1, 2, 8, 1, 0, 0, 0, 1], [5]), message: /byte 0: expected the IDX magic 00 00 TT NN, found 01 02 08 01/, offset: 0 },
-  { name: 'unknown element type', bytes: () => handIdx([0, 0, 0x0a, 1, 0, 0, 0, 1], [5]), message: /byte 2: expected an IDX element type code .*found 0x0A/, offset: 2 },
+  {
+    name: 'wrong magic',
+    bytes: () => handIdx([1, 2, 8, 1, 0, 0, 0, 1], [5]),
+    message: /byte 0: expected the IDX magic 00 00 TT NN, found 01 02 08 01/,
+    offset: 0,
+  },
+  {
+    name: 'unknown element type',
+    bytes: () => handIdx([0, 0, 0x0a, 1, 0, 0, 0, 1], [5]),
+    message: /byte 2: expected an IDX element type code .*found 0x0A/,
+    offset: 2,
+  },
   { name: 'rank 0', bytes: () => handIdx([0, 0, 8, 0], []), message: /byte 3: expected a rank between 1 and 8, found 0/, offset: 3 },
-  { name: 'absurd rank', bytes: () => handIdx([0, 0, 8, 200], []), message: /byte 3: expected a rank between 1 and 8, found 200/, offset: 3 },
-  { name: 'header cut in the magic', bytes: () => handIdx([0, 0], []), message: /byte 2: truncated header: 2 bytes, expected 4/, offset: 2 },
-  { name: 'header cut in the dims', bytes: () => handIdx([0, 0, 8, 3, 0, 0, 0, 5, 0, 0], []), message: /byte 10: truncated header: 10 bytes, expected 16/, offset: 10 },
-  { name: 'zero dimension', bytes: () => handIdx([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 28], []), message: /byte 8: dimension 1 is 0: expected a positive size/, offset: 8 },
+  {
+    name: 'absurd rank',
+    bytes: () => handIdx([0, 0, 8, 200], []),
+    message: /byte 3: expected a rank between 1 and 8, found 200/,
+    offset: 3,
+  },
+  {
+    name: 'header cut in the magic',
+    bytes: () => handIdx([0, 0], []),
+    message: /byte 2: truncated header: 2 bytes, expected 4/,
+    offset: 2,
+  },
+  {
+    name: 'header cut in the dims',
+    bytes: () => handIdx([0, 0, 8, 3, 0, 0, 0, 5, 0, 0], []),
+    message: /byte 10: truncated header: 10 bytes, expected 16/,
+    offset: 10,
+  },
+  {
+    name: 'zero dimension',
+    bytes: () => handIdx([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 28], []),
+    message: /byte 8: dimension 1 is 0: expected a positive size/,
+    offset: 8,
+  },
   {
     name: 'absurd dimensions',
     bytes: () => handIdx([0, 0, 8, 3, 0, 0, 0xff, 0xff, 0, 0, 0xff, 0xff, 0, 0, 0, 28], []),
@@ -88,11 +118,34 @@ const corpus: { name: string; bytes: () => Uint8Array; message: RegExp; offset?:
     message: /byte 4: dimensions \[2147483647\] of float64 hold more than 2147483647 bytes: absurd size/,
     offset: 4,
   },
-  { name: 'truncated data', bytes: () => handIdx([0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 3], [1, 2, 3, 4, 5]), message: /byte 17: truncated data: dims \[2, 3\] of uint8 need 18 bytes, found 17/, offset: 17 },
-  { name: 'truncated int32 data', bytes: () => handIdx([0, 0, 0x0c, 1, 0, 0, 0, 2], [0, 0, 0, 1, 0, 0]), message: /byte 14: truncated data: dims \[2\] of int32 need 16 bytes, found 14/, offset: 14 },
-  { name: 'trailing bytes', bytes: () => handIdx([0, 0, 8, 1, 0, 0, 0, 2], [1, 2, 3, 4]), message: /byte 10: 2 trailing bytes after the data of dims \[2\] \(10 bytes expected\)/, offset: 10 },
-  { name: 'corrupt gzip', bytes: () => Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xde, 0xad, 0xbe, 0xef]), message: /corrupt gzip data/ },
-  { name: 'truncated gzip', bytes: () => gzipSync(encodeIdx('uint8', [100], new Array(100).fill(3))).subarray(0, 20), message: /corrupt gzip data \(unexpected end of file\)/ },
+  {
+    name: 'truncated data',
+    bytes: () => handIdx([0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 3], [1, 2, 3, 4, 5]),
+    message: /byte 17: truncated data: dims \[2, 3\] of uint8 need 18 bytes, found 17/,
+    offset: 17,
+  },
+  {
+    name: 'truncated int32 data',
+    bytes: () => handIdx([0, 0, 0x0c, 1, 0, 0, 0, 2], [0, 0, 0, 1, 0, 0]),
+    message: /byte 14: truncated data: dims \[2\] of int32 need 16 bytes, found 14/,
+    offset: 14,
+  },
+  {
+    name: 'trailing bytes',
+    bytes: () => handIdx([0, 0, 8, 1, 0, 0, 0, 2], [1, 2, 3, 4]),
+    message: /byte 10: 2 trailing bytes after the data of dims \[2\] \(10 bytes expected\)/,
+    offset: 10,
+  },
+  {
+    name: 'corrupt gzip',
+    bytes: () => Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xde, 0xad, 0xbe, 0xef]),
+    message: /corrupt gzip data/,
+  },
+  {
+    name: 'truncated gzip',
+    bytes: () => gzipSync(encodeIdx('uint8', [100], new Array(100).fill(3))).subarray(0, 20),
+    message: /corrupt gzip data \(unexpected end of file\)/,
+  },
 ];
 
 describe('the bad-input corpus', () => {
@@ -115,7 +168,9 @@ describe('the bad-input corpus', () => {
 
   it('hints that gzip data was passed where raw IDX was expected', async () => {
     const { readIdxHeader } = await import('./idx.js');
-    expect(() => readIdxHeader(gzipSync(encodeIdx('uint8', [1], [1])), { file: 'x.gz' })).toThrow(/x\.gz, byte 0: .*\(gzip data: inflate it first\)/);
+    expect(() => readIdxHeader(gzipSync(encodeIdx('uint8', [1], [1])), { file: 'x.gz' })).toThrow(
+      /x\.gz, byte 0: .*\(gzip data: inflate it first\)/,
+    );
   });
 
   it('names <bytes> when no file is known', () => {
@@ -124,7 +179,11 @@ describe('the bad-input corpus', () => {
 });
 
 describe('parseIdxStream', () => {
-  const bytes = encodeIdx('uint8', [50, 28, 28], Array.from({ length: 50 * 784 }, (_, i) => (i * 31) % 256));
+  const bytes = encodeIdx(
+    'uint8',
+    [50, 28, 28],
+    Array.from({ length: 50 * 784 }, (_, i) => (i * 31) % 256),
+  );
 
   for (const size of [1, 7, 784, 1 << 20]) {
     it(`gives what parseIdx gives, in chunks of ${size} bytes, plain and gzip`, async () => {
@@ -133,7 +192,9 @@ describe('parseIdxStream', () => {
         const whole = parseIdx(input);
         expect(streamed.dims).toEqual(whole.dims);
         expect(streamed.magic).toBe(whole.magic);
-        expect(Buffer.from(streamed.data.buffer, streamed.data.byteOffset, streamed.data.byteLength).equals(Buffer.from(bytes.subarray(16)))).toBe(true);
+        expect(
+          Buffer.from(streamed.data.buffer, streamed.data.byteOffset, streamed.data.byteLength).equals(Buffer.from(bytes.subarray(16))),
+        ).toBe(true);
       }
     });
   }

@@ -55,9 +55,7 @@ export class IdxFormatError extends Error {
     readonly offset: number | undefined,
     readonly problem: string,
   ) {
-    const where = [file ?? '<bytes>', offset === undefined ? undefined : `byte ${offset}`]
-      .filter((part) => part !== undefined)
-      .join(', ');
+    const where = [file ?? '<bytes>', offset === undefined ? undefined : `byte ${offset}`].filter((part) => part !== undefined).join(', ');
     super(`${where}: ${problem}`);
   }
 }

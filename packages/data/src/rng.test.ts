@@ -3,7 +3,14 @@ import { Rng, type RngState } from './rng.js';
 
 describe('Rng', () => {
   it('repeats its sequence for a seed and differs across seeds', () => {
-    const draw = (seed: number | string) => Array.from({ length: 5 }, ((rng) => () => rng.next())(Rng.fromSeed(seed)));
+    const draw = (seed: number | string) =>
+      Array.from(
+        { length: 5 },
+        (
+          (rng) => () =>
+            rng.next()
+        )(Rng.fromSeed(seed)),
+      );
     expect(draw(1)).toEqual(draw(1));
     expect(draw(1)).not.toEqual(draw(2));
     expect(draw('1')).toEqual(draw(1));

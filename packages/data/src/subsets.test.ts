@@ -24,7 +24,11 @@ describe('stratifiedSplit', () => {
 
 describe('selectExamples', () => {
   it('copies the chosen images and labels in order', () => {
-    const set = { images: Uint8Array.from({ length: 3 * 784 }, (_, p) => Math.floor(p / 784) + 1), labels: Uint8Array.from([5, 6, 7]), count: 3 };
+    const set = {
+      images: Uint8Array.from({ length: 3 * 784 }, (_, p) => Math.floor(p / 784) + 1),
+      labels: Uint8Array.from([5, 6, 7]),
+      count: 3,
+    };
     const picked = selectExamples(set, [2, 0]);
     expect(picked.count).toBe(2);
     expect(Array.from(picked.labels)).toEqual([7, 5]);

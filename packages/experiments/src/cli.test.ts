@@ -25,13 +25,22 @@ beforeAll(async () => {
 describe('the named configs', () => {
   it('hold the four rows of the paper table, with the published loss settings', async () => {
     const minent = await readTrainConfig('vgg5-minent', 'full');
-    expect(minent.loss).toEqual({ name: 'min-ent', options: { w1: 0.839, w2: 0.308, b1: 2.02, b2: 10.73, eps: 1e-6 }, learnableWeights: false });
+    expect(minent.loss).toEqual({
+      name: 'min-ent',
+      options: { w1: 0.839, w2: 0.308, b1: 2.02, b2: 10.73, eps: 1e-6 },
+      learnableWeights: false,
+    });
     const mixent = await readTrainConfig('vgg5-mixent', 'full');
     expect(mixent.loss.options).toEqual({ w1: 0.717, w2: 0.943, b1: 12.58, b2: 12.45, eps: 1e-6 });
     expect((await readTrainConfig('spinalvgg-ce', 'full')).model.name).toBe('spinal-vgg');
     const baseline = await readTrainConfig('vgg5-ce', 'full');
     // The full profile is the reference recipe.
-    expect(baseline).toMatchObject({ epochs: 200, batchSize: 100, model: { widthMultiplier: 1 }, data: { dataset: 'full', augment: true } });
+    expect(baseline).toMatchObject({
+      epochs: 200,
+      batchSize: 100,
+      model: { widthMultiplier: 1 },
+      data: { dataset: 'full', augment: true },
+    });
   });
 
   it('refuses a config with an unknown or bad key, naming the file and the key', async () => {
@@ -72,7 +81,9 @@ describe('the named configs', () => {
     expect((await readTrainConfig('vgg5-minent', 'sample')).name).toBe('vgg5-minent');
     const path = join(tempDir(), 'vgg5-copy.json');
     writeFileSync(path, JSON.stringify({ name: 'vgg5-minent', model: { name: 'vgg5' } }));
-    await expect(readTrainConfig(path, 'sample')).rejects.toThrow(`${path}: "name" is "vgg5-minent", but a config is named by its file (vgg5-copy); remove the field`);
+    await expect(readTrainConfig(path, 'sample')).rejects.toThrow(
+      `${path}: "name" is "vgg5-minent", but a config is named by its file (vgg5-copy); remove the field`,
+    );
     writeFileSync(path, JSON.stringify({ model: { name: 'vgg5' } }));
     expect((await readTrainConfig(path, 'sample')).name).toBe('vgg5-copy');
   });
@@ -82,12 +93,26 @@ describe('mixent train and mixent eval', () => {
   it('trains a config file for an epoch and writes the run directory', async () => {
     const dir = tempDir();
     const config = join(dir, 'quick.json');
-    writeFileSync(config, JSON.stringify({ name: 'quick', model: { widthMultiplier: 0.125 }, data: { trainLimit: 300, testLimit: 190, augment: false }, batchSize: 50 }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        name: 'quick',
+        model: { widthMultiplier: 0.125 },
+        data: { trainLimit: 300, testLimit: 190, augment: false },
+        batchSize: 50,
+      }),
+    );
     const out = join(dir, 'run');
-    const { code, out: stdout, err } = await run('train', '--config', config, '--epochs', '1', '--seed', '4', '--out', out, '--backend', 'wasm');
+    const {
+      code,
+      out: stdout,
+      err,
+    } = await run('train', '--config', config, '--epochs', '1', '--seed', '4', '--out', out, '--backend', 'wasm');
     expect(code).toBe(0);
     expect(err).toMatch(/^backend: wasm \(SIMD/);
-    expect(stdout).toMatch(/^quick \(vgg5-w0\.125, cross-entropy, seed 4\): test accuracy \d+\.\d\d% \(validation-selected, epoch 1\); best on test \d+\.\d\d% \(epoch 1 of 1\)/);
+    expect(stdout).toMatch(
+      /^quick \(vgg5-w0\.125, cross-entropy, seed 4\): test accuracy \d+\.\d\d% \(validation-selected, epoch 1\); best on test \d+\.\d\d% \(epoch 1 of 1\)/,
+    );
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { seed: number; epochs: unknown[] };
     expect(summary.seed).toBe(4);
     expect(summary.epochs).toHaveLength(1);
@@ -127,15 +152,24 @@ describe('mixent check-backend', () => {
   it('compares a training step of each model on two backends, and exits 0 when they agree', async () => {
     const { code, out } = await run('check-backend', '--backend', 'cpu', '--reference', 'wasm', '--json');
     expect(code).toBe(0);
-    const report = JSON.parse(out) as { agree: boolean; tolerance: number; results: { model: string; maxRelativeError: number; candidate: { name: string } }[] };
+    const report = JSON.parse(out) as {
+      agree: boolean;
+      tolerance: number;
+      results: { model: string; maxRelativeError: number; candidate: { name: string } }[];
+    };
     expect(report.agree).toBe(true);
-    expect(report.results.map((r) => [r.model, r.candidate.name])).toEqual([['vgg5', 'cpu'], ['spinal-vgg', 'cpu']]);
+    expect(report.results.map((r) => [r.model, r.candidate.name])).toEqual([
+      ['vgg5', 'cpu'],
+      ['spinal-vgg', 'cpu'],
+    ]);
     // Float32 rounding, not zero: the two backends compute the step differently.
     for (const r of report.results) expect(r.maxRelativeError).toBeGreaterThan(0);
     for (const r of report.results) expect(r.maxRelativeError).toBeLessThan(report.tolerance);
     // By default against wasm and cpu, less the backend itself.
     const text = await run('check-backend', '--backend', 'cpu');
-    expect(text.out).toMatch(/^cpu \(pure JavaScript.*\) against wasm \(SIMD.*\n {2}vgg5: largest relative gradient error \d\.\d\de-\d \(\S+\) ok\n {2}spinal-vgg: [^\n]* ok\n$/);
+    expect(text.out).toMatch(
+      /^cpu \(pure JavaScript.*\) against wasm \(SIMD.*\n {2}vgg5: largest relative gradient error \d\.\d\de-\d \(\S+\) ok\n {2}spinal-vgg: [^\n]* ok\n$/,
+    );
     await selectBackend('wasm');
   }, 60_000);
 

@@ -105,8 +105,20 @@ async function evalCommand(argv: readonly string[], io: CliIo): Promise<number> 
   } finally {
     model.dispose();
   }
-  const report = { model: values.model, images: values.images, labels: values.labels, accuracy: result.accuracy, count: result.count, correct: result.correct, backend: backend.name };
-  io.stdout(values.json ? `${JSON.stringify(report)}\n` : `accuracy ${(100 * result.accuracy).toFixed(2)}% (${report.correct} of ${result.count})\n`);
+  const report = {
+    model: values.model,
+    images: values.images,
+    labels: values.labels,
+    accuracy: result.accuracy,
+    count: result.count,
+    correct: result.correct,
+    backend: backend.name,
+  };
+  io.stdout(
+    values.json
+      ? `${JSON.stringify(report)}\n`
+      : `accuracy ${(100 * result.accuracy).toFixed(2)}% (${report.correct} of ${result.count})\n`,
+  );
   return 0;
 }
 
@@ -140,12 +152,22 @@ async function tableCommand(name: string, argv: readonly string[], io: CliIo): P
   if (!(name in experimentMatrix().tables)) throw new Error(`unknown command '${name}': no such table in ${TABLES_FILE}\n${usage()}`);
   const { values } = parseArgs({
     args: [...argv],
-    options: { profile: { type: 'string', default: 'sample' }, runs: { type: 'string' }, out: { type: 'string' }, seeds: { type: 'string' } },
+    options: {
+      profile: { type: 'string', default: 'sample' },
+      runs: { type: 'string' },
+      out: { type: 'string' },
+      seeds: { type: 'string' },
+    },
   });
   const profile = profileFlag(values.profile);
   const outDir = values.out ?? tableFolder(name, profile);
   const expectedSeeds = values.seeds === undefined ? undefined : integerFlag('--seeds', values.seeds);
-  const { markdown } = await buildAndWriteTable(name, { profile, runsDir: values.runs ?? runsFolder(profile), outDir, ...(expectedSeeds === undefined ? {} : { expectedSeeds }) });
+  const { markdown } = await buildAndWriteTable(name, {
+    profile,
+    runsDir: values.runs ?? runsFolder(profile),
+    outDir,
+    ...(expectedSeeds === undefined ? {} : { expectedSeeds }),
+  });
   io.stdout(`${markdown}\nWritten to ${outDir}: ${name}.{md,csv,tex,json}, accuracy-curves.svg, confusion-matrix.svg\n`);
   return 0;
 }
@@ -159,10 +181,15 @@ async function checkBackendCommand(argv: readonly string[], io: CliIo): Promise<
     args: [...argv],
     options: { backend: { type: 'string' }, reference: { type: 'string', default: 'wasm,cpu' }, json: { type: 'boolean', default: false } },
   });
-  if (!values.backend) throw new Error('check-backend needs --backend <name> (the one to check against --reference, wasm and cpu by default)');
+  if (!values.backend)
+    throw new Error('check-backend needs --backend <name> (the one to check against --reference, wasm and cpu by default)');
   const candidate = values.backend;
-  const references = values.reference.split(',').map((name) => name.trim()).filter((name) => name && name !== candidate);
-  if (references.length === 0) throw new Error(`check-backend: no reference backend other than ${candidate} (--reference ${values.reference})`);
+  const references = values.reference
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name && name !== candidate);
+  if (references.length === 0)
+    throw new Error(`check-backend: no reference backend other than ${candidate} (--reference ${values.reference})`);
   const results = [];
   for (const reference of references) for (const model of MODEL_NAMES) results.push(await compareTrainingStep(model, reference, candidate));
   // Float32 rounding gives 1e-5–1e-4 here (wasm against cpu, webgpu or torch against wasm); a wrong kernel gives far more.
@@ -172,9 +199,12 @@ async function checkBackendCommand(argv: readonly string[], io: CliIo): Promise<
     io.stdout(`${JSON.stringify({ agree, tolerance, results }, null, 2)}\n`);
   } else {
     for (const [k, r] of results.entries()) {
-      if (k % MODEL_NAMES.length === 0) io.stdout(`${r.candidate.description} against ${r.reference.description}, one training step (×0.125, batch 4):\n`);
+      if (k % MODEL_NAMES.length === 0)
+        io.stdout(`${r.candidate.description} against ${r.reference.description}, one training step (×0.125, batch 4):\n`);
       const worst = r.variables.reduce((a, b) => (b.relativeError > a.relativeError ? b : a));
-      io.stdout(`  ${r.model}: largest relative gradient error ${r.maxRelativeError.toExponential(2)} (${worst.variable}) ${r.maxRelativeError < tolerance ? 'ok' : 'TOO LARGE'}\n`);
+      io.stdout(
+        `  ${r.model}: largest relative gradient error ${r.maxRelativeError.toExponential(2)} (${worst.variable}) ${r.maxRelativeError < tolerance ? 'ok' : 'TOO LARGE'}\n`,
+      );
     }
   }
   return agree ? 0 : 1;
@@ -185,7 +215,9 @@ async function startBackend(preference: string | undefined, profile: ProfileName
   const backend = await selectBackend(preference);
   io.stderr(`backend: ${backend.description}, ${backend.package} ${backend.version}\n`);
   if (profile === 'full' && backend.name === 'cpu') {
-    throw new Error('the full profile on the pure-JavaScript cpu backend would take months (about 1 GFLOP per training image at ~1 GFLOP/s): use --backend torch, tensorflow, webgpu or wasm');
+    throw new Error(
+      'the full profile on the pure-JavaScript cpu backend would take months (about 1 GFLOP per training image at ~1 GFLOP/s): use --backend torch, tensorflow, webgpu or wasm',
+    );
   }
 }
 

@@ -20,7 +20,15 @@ async function fakeRun(dir: string, row: string, seed: number, correct: number):
     bestTestAccuracy: accuracy,
     valSelectedTestAccuracy: accuracy,
     bestEpoch: 3,
-    epochs: [1, 2, 3].map((epoch) => ({ epoch, loss: 1 / epoch, trainAccuracy: accuracy, valAccuracy: accuracy, testAccuracy: accuracy, learningRate: 0.005, seconds: 1 })),
+    epochs: [1, 2, 3].map((epoch) => ({
+      epoch,
+      loss: 1 / epoch,
+      trainAccuracy: accuracy,
+      valAccuracy: accuracy,
+      testAccuracy: accuracy,
+      learningRate: 0.005,
+      seconds: 1,
+    })),
     counts: { train: 9900, validation: 1100, test: 20 },
     backend: 'wasm',
   };
@@ -47,8 +55,14 @@ describe('the paper table from run directories', () => {
   it('reads every row and seed, builds the table and writes all its files', async () => {
     const root = mkdtempSync(join(tmpdir(), 'mixent-table-'));
     const runs = join(root, 'runs');
-    const correct: Record<string, number[]> = { 'vgg5-ce': [10, 11], 'spinalvgg-ce': [10, 12], 'vgg5-minent': [16, 17], 'vgg5-mixent': [9, 10] };
-    for (const row of PAPER_TABLE_ROWS) for (const seed of [0, 1]) await fakeRun(join(runs, row, `seed-${seed}`), row, seed, correct[row]![seed]!);
+    const correct: Record<string, number[]> = {
+      'vgg5-ce': [10, 11],
+      'spinalvgg-ce': [10, 12],
+      'vgg5-minent': [16, 17],
+      'vgg5-mixent': [9, 10],
+    };
+    for (const row of PAPER_TABLE_ROWS)
+      for (const seed of [0, 1]) await fakeRun(join(runs, row, `seed-${seed}`), row, seed, correct[row]![seed]!);
     const records = await readRunRecords(runs, PAPER_TABLE_ROWS);
     expect(records.map((r) => `${r.row}/${r.seed}`)).toEqual(PAPER_TABLE_ROWS.flatMap((row) => [`${row}/0`, `${row}/1`]));
     expect(records[4]).toMatchObject({ row: 'vgg5-minent', model: 'VGG-5 ×0.125', loss: 'MIN-ENT', seed: 0, bestTestAccuracy: 0.8 });
@@ -60,7 +74,14 @@ describe('the paper table from run directories', () => {
     // MIN-ENT is right on 6 more images than the baseline in both seeds and never worse: b = 6, c = 0, p = 2/2^6.
     const minent = table.rows.find((r) => r.row === 'vgg5-minent')!;
     expect(minent.seeds.map((s) => s.vsBaseline?.pValue)).toEqual([0.03125, 0.03125]);
-    for (const file of ['paper-table.md', 'paper-table.csv', 'paper-table.tex', 'paper-table.json', 'accuracy-curves.svg', 'confusion-matrix.svg']) {
+    for (const file of [
+      'paper-table.md',
+      'paper-table.csv',
+      'paper-table.tex',
+      'paper-table.json',
+      'accuracy-curves.svg',
+      'confusion-matrix.svg',
+    ]) {
       expect(existsSync(join(root, file)), file).toBe(true);
     }
     expect(readFileSync(join(root, 'paper-table.md'), 'utf8')).toBe(markdown);
@@ -70,11 +91,21 @@ describe('the paper table from run directories', () => {
     const root = mkdtempSync(join(tmpdir(), 'mixent-table-'));
     const runs = join(root, 'runs');
     for (const row of LOSS_TABLE_ROWS) expect(existsSync(join(CONFIG_DIR, `${row}.json`)), row).toBe(true);
-    for (const [i, row] of LOSS_TABLE_ROWS.entries()) for (const seed of [0, 1]) await fakeRun(join(runs, row, `seed-${seed}`), row, seed, 8 + i);
+    for (const [i, row] of LOSS_TABLE_ROWS.entries())
+      for (const seed of [0, 1]) await fakeRun(join(runs, row, `seed-${seed}`), row, seed, 8 + i);
     const out = join(root, 'loss-table');
     const { table, markdown } = await buildAndWriteTable('loss-table', { profile: 'sample', runsDir: runs, outDir: out });
     expect(table.rows.map((r) => r.row)).toEqual([...LOSS_TABLE_ROWS]);
-    expect(table.rows.map((r) => r.loss)).toEqual(['cross entropy', 'MIN-ENT', 'MIX-ENT', 'symmetric CE', 'confidence penalty', 'label smoothing', 'focal', 'Poly-1']);
+    expect(table.rows.map((r) => r.loss)).toEqual([
+      'cross entropy',
+      'MIN-ENT',
+      'MIX-ENT',
+      'symmetric CE',
+      'confidence penalty',
+      'label smoothing',
+      'focal',
+      'Poly-1',
+    ]);
     // Rows the paper does not have: no published number, but the same per-seed McNemar test against VGG-5 CE.
     expect(markdown).toMatch(/\| VGG-5 ×0\.125 \| Poly-1 \| – \| 75\.00 \/ 75\.00 \|/);
     const poly1 = table.rows.find((r) => r.row === 'vgg5-poly1')!;
@@ -87,31 +118,43 @@ describe('the paper table from run directories', () => {
     const root = mkdtempSync(join(tmpdir(), 'mixent-table-'));
     const runs = join(root, 'runs');
     for (const row of PAPER_TABLE_ROWS) for (const seed of [0, 1]) await fakeRun(join(runs, row, `seed-${seed}`), row, seed, 10);
-    await expect(buildAndWriteTable('paper-table', { profile: 'sample', runsDir: runs, outDir: root, expectedSeeds: 3 })).rejects.toThrow(`3 seeds asked for, but the runs in ${runs} hold seeds 0, 1`);
+    await expect(buildAndWriteTable('paper-table', { profile: 'sample', runsDir: runs, outDir: root, expectedSeeds: 3 })).rejects.toThrow(
+      `3 seeds asked for, but the runs in ${runs} hold seeds 0, 1`,
+    );
     expect(existsSync(join(root, 'paper-table.md'))).toBe(false);
     // One run trained on another backend: the title could not describe both.
     const summaryPath = join(runs, 'vgg5-mixent', 'seed-1', 'summary.json');
     writeFileSync(summaryPath, JSON.stringify({ ...(JSON.parse(readFileSync(summaryPath, 'utf8')) as object), backend: 'webgpu' }));
-    await expect(buildAndWriteTable('paper-table', { profile: 'sample', runsDir: runs, outDir: root })).rejects.toThrow(/^vgg5-mixent seed 1 does not match vgg5-ce seed 0: ".*webgpu backend" against ".*wasm backend"$/);
+    await expect(buildAndWriteTable('paper-table', { profile: 'sample', runsDir: runs, outDir: root })).rejects.toThrow(
+      /^vgg5-mixent seed 1 does not match vgg5-ce seed 0: ".*webgpu backend" against ".*wasm backend"$/,
+    );
     expect(existsSync(join(root, 'paper-table.md'))).toBe(false);
     // A run with another learning rate, everything else alike.
     writeFileSync(summaryPath, JSON.stringify({ ...(JSON.parse(readFileSync(summaryPath, 'utf8')) as object), backend: 'wasm' }));
     const configPath = join(runs, 'vgg5-mixent', 'seed-1', 'config.json');
     const config = JSON.parse(readFileSync(configPath, 'utf8')) as { optimizer: object };
     writeFileSync(configPath, JSON.stringify({ ...config, optimizer: { ...config.optimizer, learningRate: 0.1 } }));
-    await expect(buildAndWriteTable('paper-table', { profile: 'sample', runsDir: runs, outDir: root })).rejects.toThrow(/^vgg5-mixent seed 1 does not match vgg5-ce seed 0: its config differs beyond model and loss/);
+    await expect(buildAndWriteTable('paper-table', { profile: 'sample', runsDir: runs, outDir: root })).rejects.toThrow(
+      /^vgg5-mixent seed 1 does not match vgg5-ce seed 0: its config differs beyond model and loss/,
+    );
     // A row with fewer seeds than the others.
     rmSync(join(runs, 'vgg5-mixent', 'seed-1'), { recursive: true });
-    await expect(buildAndWriteTable('paper-table', { profile: 'sample', runsDir: runs, outDir: root })).rejects.toThrow('vgg5-mixent holds seeds 0, the other rows 0, 1: every row needs the same seeds');
+    await expect(buildAndWriteTable('paper-table', { profile: 'sample', runsDir: runs, outDir: root })).rejects.toThrow(
+      'vgg5-mixent holds seeds 0, the other rows 0, 1: every row needs the same seeds',
+    );
     expect(existsSync(join(root, 'paper-table.md'))).toBe(false);
   });
 
   it('says which row is missing', async () => {
     const runs = join(mkdtempSync(join(tmpdir(), 'mixent-table-')), 'runs');
     await fakeRun(join(runs, 'vgg5-ce', 'seed-0'), 'vgg5-ce', 0, 10);
-    await expect(readRunRecords(runs, PAPER_TABLE_ROWS)).rejects.toThrow(`${join(runs, 'spinalvgg-ce')}: no runs of row spinalvgg-ce; train it first (nx run experiments:train-spinalvgg-ce)`);
+    await expect(readRunRecords(runs, PAPER_TABLE_ROWS)).rejects.toThrow(
+      `${join(runs, 'spinalvgg-ce')}: no runs of row spinalvgg-ce; train it first (nx run experiments:train-spinalvgg-ce)`,
+    );
     mkdirSync(join(runs, 'spinalvgg-ce'));
-    await expect(readRunRecords(runs, PAPER_TABLE_ROWS)).rejects.toThrow(`${join(runs, 'spinalvgg-ce')}: no seed-<s> folders; train the row first`);
+    await expect(readRunRecords(runs, PAPER_TABLE_ROWS)).rejects.toThrow(
+      `${join(runs, 'spinalvgg-ce')}: no seed-<s> folders; train the row first`,
+    );
   });
 });
 

@@ -67,7 +67,11 @@ export async function claimRowFolder(outDir: string, inputsHash: string | undefi
  * What is in a seed's run folder for `config`: a finished run, an interrupted one (to resume), or none. A run made
  * with another config is deleted first (it would be reused or refused otherwise), and reads as none.
  */
-export async function seedRunStatus(dir: string, config: TrainConfig, log?: (line: string) => void): Promise<'finished' | 'interrupted' | 'none'> {
+export async function seedRunStatus(
+  dir: string,
+  config: TrainConfig,
+  log?: (line: string) => void,
+): Promise<'finished' | 'interrupted' | 'none'> {
   const configFile = join(dir, 'config.json');
   if (await pathExists(configFile)) {
     let previous: unknown;
@@ -101,7 +105,11 @@ async function readRunFiles(dir: string): Promise<RunFiles> {
       throw new Error(`${join(dir, file)}: cannot read the run (${(error as Error).message})`);
     }
   };
-  const [config, summary, predictions] = await Promise.all([read<TrainConfig>('config.json'), read<TrainSummary>('summary.json'), read<RunPredictions>('predictions.json')]);
+  const [config, summary, predictions] = await Promise.all([
+    read<TrainConfig>('config.json'),
+    read<TrainSummary>('summary.json'),
+    read<RunPredictions>('predictions.json'),
+  ]);
   return { config, summary, predictions };
 }
 
@@ -140,14 +148,26 @@ async function readRunsOfRows(runsDir: string, rows: readonly string[]): Promise
 }
 
 /** Every run under `runsDir/<row>/seed-<s>/`, in the order of `rows`, then by seed. */
-export async function readRunRecords(runsDir: string, rows: readonly string[], matrix: ExperimentMatrix = experimentMatrix()): Promise<RunRecord[]> {
+export async function readRunRecords(
+  runsDir: string,
+  rows: readonly string[],
+  matrix: ExperimentMatrix = experimentMatrix(),
+): Promise<RunRecord[]> {
   return (await readRunsOfRows(runsDir, rows)).map((files) => runRecordOf(files, matrix));
 }
 
 /** One line that says what was run, for the table's title: reduced runs must say so. */
-export function describeConfiguration(profile: ProfileName, config: TrainConfig, seeds: number, counts: TrainSummary['counts'], backend: string): string {
-  const data = config.data.dataset === 'sample' ? 'embedded sample (real EMNIST-Letters test images, 19 classes)' : 'official EMNIST-Letters';
-  const width = config.model.widthMultiplier === 1 ? 'full-width models' : `models at width ×${config.model.widthMultiplier} (not the paper's)`;
+export function describeConfiguration(
+  profile: ProfileName,
+  config: TrainConfig,
+  seeds: number,
+  counts: TrainSummary['counts'],
+  backend: string,
+): string {
+  const data =
+    config.data.dataset === 'sample' ? 'embedded sample (real EMNIST-Letters test images, 19 classes)' : 'official EMNIST-Letters';
+  const width =
+    config.model.widthMultiplier === 1 ? 'full-width models' : `models at width ×${config.model.widthMultiplier} (not the paper's)`;
   return (
     `${profile} configuration: ${data}, ${counts.train} training / ${counts.validation} validation / ${counts.test} test images, ` +
     `${width}, ${config.epochs} epochs, ${seeds} seed${seeds === 1 ? '' : 's'} per row, ${backend} backend`
@@ -182,21 +202,36 @@ export async function buildAndWriteTable(name: string, options: TableOptions): P
     throw new Error(`${expectedSeeds} seeds asked for, but the runs in ${runsDir} hold seeds ${seedList.join(', ')}`);
   }
   for (const row of new Set(runs.map((r) => r.row))) {
-    const seeds = runs.filter((r) => r.row === row).map((r) => r.seed).sort((a, b) => a - b);
-    if (seeds.join() !== seedList.join()) throw new Error(`${row} holds seeds ${seeds.join(', ')}, the other rows ${seedList.join(', ')}: every row needs the same seeds`);
+    const seeds = runs
+      .filter((r) => r.row === row)
+      .map((r) => r.seed)
+      .sort((a, b) => a - b);
+    if (seeds.join() !== seedList.join())
+      throw new Error(`${row} holds seeds ${seeds.join(', ')}, the other rows ${seedList.join(', ')}: every row needs the same seeds`);
   }
   // Rows differ in their model and loss only: the recipe, the data, the counts and the backend are the table's.
-  const describe = ({ config, summary }: RunFiles) => describeConfiguration(profile, config, seedList.length, summary.counts, summary.backend);
-  const recipe = ({ config }: RunFiles) => JSON.stringify({ ...config, name: '', description: '', seed: 0, loss: null, model: { ...config.model, name: '' } });
+  const describe = ({ config, summary }: RunFiles) =>
+    describeConfiguration(profile, config, seedList.length, summary.counts, summary.backend);
+  const recipe = ({ config }: RunFiles) =>
+    JSON.stringify({ ...config, name: '', description: '', seed: 0, loss: null, model: { ...config.model, name: '' } });
   const first = files[0] as RunFiles;
   const configuration = describe(first);
   files.forEach((file, i) => {
     const described = describe(file);
     const mismatch =
-      described !== configuration ? `"${described}" against "${configuration}"` : recipe(file) !== recipe(first) ? `its config differs beyond model and loss (${recipe(file)} against ${recipe(first)})` : undefined;
+      described !== configuration
+        ? `"${described}" against "${configuration}"`
+        : recipe(file) !== recipe(first)
+          ? `its config differs beyond model and loss (${recipe(file)} against ${recipe(first)})`
+          : undefined;
     if (mismatch) throw new Error(`${runName(runs[i] as RunRecord)} does not match ${runName(runs[0] as RunRecord)}: ${mismatch}`);
   });
-  const table = buildPaperTable(runs, { configuration, baselineRow: spec.baseline, published: publishedAccuracies(spec.rows, matrix), rowOrder: spec.rows });
+  const table = buildPaperTable(runs, {
+    configuration,
+    baselineRow: spec.baseline,
+    published: publishedAccuracies(spec.rows, matrix),
+    rowOrder: spec.rows,
+  });
   const classNames = Array.from({ length: first.config.model.numClasses }, (_, i) => LETTERS[i] ?? `output ${i}`);
   await writeReport(outDir, table, runs, { classNames, name });
   return { table, markdown: toMarkdown(table) };

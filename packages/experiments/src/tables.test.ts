@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { namedConfigs, readTrainConfig } from './configs.js';
-import { type ExperimentMatrix, TABLES_FILE, experimentMatrix, publishedAccuracies, readExperimentMatrix, runsFolder, tableFolder, tableSpec } from './tables.js';
+import {
+  type ExperimentMatrix,
+  TABLES_FILE,
+  experimentMatrix,
+  publishedAccuracies,
+  readExperimentMatrix,
+  runsFolder,
+  tableFolder,
+  tableSpec,
+} from './tables.js';
 
 /** tables.json with one change, written to a scratch file. */
 function editedMatrix(edit: (matrix: ExperimentMatrix) => void): string {
@@ -26,7 +35,11 @@ describe('the experiment matrix', () => {
     ]);
     expect(tableSpec('loss-table').rows).toHaveLength(8);
     expect(Object.values(matrix.tables).map((t) => t.baseline)).toEqual(['vgg5-ce', 'vgg5-ce']);
-    expect([runsFolder('full'), tableFolder('paper-table', 'full'), tableFolder('loss-table', 'sample')]).toEqual(['results/full/runs', 'results/full', 'results/sample/loss-table']);
+    expect([runsFolder('full'), tableFolder('paper-table', 'full'), tableFolder('loss-table', 'sample')]).toEqual([
+      'results/full/runs',
+      'results/full',
+      'results/sample/loss-table',
+    ]);
     expect(() => tableSpec('no-table')).toThrow(`no table no-table in ${TABLES_FILE} (tables: paper-table, loss-table)`);
   });
 
@@ -48,7 +61,10 @@ describe('the experiment matrix', () => {
       [(m) => (m.published['vgg5-typo'] = { accuracy: 90, source: 'x' }), 'published: vgg5-typo is not a config of configs/'],
       [(m) => (m.published['vgg5-ce']!.accuracy = 0.9586 * 1000), 'published.vgg5-ce.accuracy'],
       [(m) => (m.profiles = ['sample']), 'profiles: [sample], but training has the profiles'],
-      [(m) => (m.tables['loss-table']!.out = m.tables['paper-table']!.out), 'tables.loss-table.out: results/{profile} is also the folder of paper-table'],
+      [
+        (m) => (m.tables['loss-table']!.out = m.tables['paper-table']!.out),
+        'tables.loss-table.out: results/{profile} is also the folder of paper-table',
+      ],
       [(m) => (m.tables['train'] = m.tables['paper-table']!), 'tables.train: a table name is lowercase and ends in -table'],
       [(m) => Object.assign(m, { seed: 3 }), /unrecognized key.*seed/i],
     ];
@@ -73,7 +89,9 @@ describe('the config table of the README', () => {
     for (const cells of rows) {
       const row = cells[1]!.replaceAll('`', '');
       expect(cells[4], row).toBe(String(matrix.published[row]?.accuracy ?? '–'));
-      const tables = Object.entries(matrix.tables).filter(([, t]) => t.rows.includes(row)).map(([name]) => name.replace('-', ' '));
+      const tables = Object.entries(matrix.tables)
+        .filter(([, t]) => t.rows.includes(row))
+        .map(([name]) => name.replace('-', ' '));
       const saysIn = cells[5]!;
       expect(saysIn.startsWith('both') ? ['paper table', 'loss table'] : [saysIn], row).toEqual(tables);
     }

@@ -77,7 +77,8 @@ function matrixProblems(matrix: ExperimentMatrix, configs: readonly string[]): s
   for (const [name, table] of Object.entries(matrix.tables)) {
     // The CLI runs a table by its name: the suffix keeps it apart from the other commands.
     if (!/^[a-z][a-z0-9-]*-table$/.test(name)) problems.push(`tables.${name}: a table name is lowercase and ends in -table`);
-    for (const row of table.rows) if (!known.has(row)) problems.push(`tables.${name}.rows: ${row} is not a config of configs/ (${configs.join(', ')})`);
+    for (const row of table.rows)
+      if (!known.has(row)) problems.push(`tables.${name}.rows: ${row} is not a config of configs/ (${configs.join(', ')})`);
     if (new Set(table.rows).size !== table.rows.length) problems.push(`tables.${name}.rows: a row is listed twice`);
     if (!table.rows.includes(table.baseline)) problems.push(`tables.${name}.baseline: ${table.baseline} is not one of its rows`);
     const other = outs.get(table.out);

@@ -148,10 +148,7 @@ const report: Record<string, unknown> = {
   tfjs: (require('@tensorflow/tfjs-core/package.json') as { version: string }).version,
   date: new Date().toISOString(),
   results: {} as Record<string, unknown>,
-  vgg5Step:
-    vgg5Batch === undefined
-      ? 'not measured in this run: pass --vgg5[=batch] (cpu backend, minutes per step)'
-      : {},
+  vgg5Step: vgg5Batch === undefined ? 'not measured in this run: pass --vgg5[=batch] (cpu backend, minutes per step)' : {},
 };
 
 for (const backend of backends) {

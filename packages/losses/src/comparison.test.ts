@@ -177,10 +177,14 @@ describe('extreme inputs', () => {
     const z = tf.zeros([1, 3]);
     expect(() => symmetricCrossEntropy(y, z, { logZero: 0 })).toThrow('symmetricCrossEntropy: logZero must be < 0, got 0');
     expect(() => confidencePenalty(y, z, { beta: -1 })).toThrow(/confidencePenalty: beta must be in \[0,/);
-    expect(() => labelSmoothingCrossEntropy(y, z, { smoothing: 1.5 })).toThrow('labelSmoothingCrossEntropy: smoothing must be in [0, 1], got 1.5');
+    expect(() => labelSmoothingCrossEntropy(y, z, { smoothing: 1.5 })).toThrow(
+      'labelSmoothingCrossEntropy: smoothing must be in [0, 1], got 1.5',
+    );
     expect(() => focalLoss(y, z, { alpha: 0 })).toThrow('focalLoss: alpha must be > 0, got 0');
     expect(() => focalLoss(y, z, { gamma: Number.POSITIVE_INFINITY })).toThrow(/focalLoss: gamma must be a finite number/);
-    expect(() => poly1Loss(y, z, { eps: 1 } as never)).toThrow("poly1Loss: unknown option 'eps' (expected one of: epsilon, fromProbabilities)");
+    expect(() => poly1Loss(y, z, { eps: 1 } as never)).toThrow(
+      "poly1Loss: unknown option 'eps' (expected one of: epsilon, fromProbabilities)",
+    );
     tf.dispose([y, z]);
   });
 });

@@ -18,7 +18,12 @@ import { checkBoolean, checkFinite, checkInRange, resolveOptions } from './optio
  */
 const FOCAL_COMPLEMENT_FLOOR = 1e-30;
 
-const SYMMETRIC_DEFAULTS: Required<SymmetricCrossEntropyOptions> = Object.freeze({ alpha: 0.1, beta: 1, logZero: -4, fromProbabilities: false });
+const SYMMETRIC_DEFAULTS: Required<SymmetricCrossEntropyOptions> = Object.freeze({
+  alpha: 0.1,
+  beta: 1,
+  logZero: -4,
+  fromProbabilities: false,
+});
 const CONFIDENCE_PENALTY_DEFAULTS: Required<ConfidencePenaltyOptions> = Object.freeze({ beta: 0.1, fromProbabilities: false });
 const LABEL_SMOOTHING_DEFAULTS: Required<LabelSmoothingOptions> = Object.freeze({ smoothing: 0.1, fromProbabilities: false });
 const FOCAL_DEFAULTS: Required<FocalLossOptions> = Object.freeze({ gamma: 2, alpha: 0.25, fromProbabilities: false });
@@ -170,8 +175,7 @@ export function focalLossPerExample(labels: tf.Tensor, logits: tf.Tensor, option
     const targets = new Targets(labels, predictions.shape[1]);
     const hypothesis = new Hypothesis(predictions, fromProbabilities);
     const logTerms = tf.mul(targets.dense(), hypothesis.logProbs());
-    const terms =
-      gamma === 0 ? logTerms : tf.mul(tf.pow(tf.maximum(hypothesis.complement(), FOCAL_COMPLEMENT_FLOOR), gamma), logTerms);
+    const terms = gamma === 0 ? logTerms : tf.mul(tf.pow(tf.maximum(hypothesis.complement(), FOCAL_COMPLEMENT_FLOOR), gamma), logTerms);
     return tf.mul(tf.sum<tf.Tensor1D>(terms, 1), -alpha);
   });
 }

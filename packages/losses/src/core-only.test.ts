@@ -15,7 +15,11 @@ beforeAll(async () => {
 
 describe('with tfjs-core alone', () => {
   const labels = tf.tensor1d([0, 2, 1], 'int32');
-  const logits = tf.tensor2d([[1, 2, 0.5, -1], [0, 0, 3, 1], [2, -2, 0, 0]]);
+  const logits = tf.tensor2d([
+    [1, 2, 0.5, -1],
+    [0, 0, 3, 1],
+    [2, -2, 0, 0],
+  ]);
   const losses: [string, (z: tf.Tensor) => tf.Tensor][] = [
     ['crossEntropy', (z) => crossEntropy(labels, z)],
     ['entropy', (z) => entropy(z)],
@@ -38,7 +42,11 @@ describe('with tfjs-core alone', () => {
       value.dispose();
       return total;
     };
-    for (const [row, col] of [[0, 1], [1, 2], [2, 3]] as const) {
+    for (const [row, col] of [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ] as const) {
       expect(gradient[row]![col]!).toBeCloseTo((at(row, col, h) - at(row, col, -h)) / (2 * h), 3);
     }
   });

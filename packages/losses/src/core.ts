@@ -112,9 +112,7 @@ export class Targets {
 
   /** y as float32 [N, K]. */
   dense(): tf.Tensor {
-    this.denseCache ??= this.isIndices()
-      ? oneHotFloat(this.labels, this.numClasses)
-      : tf.cast(this.labels, 'float32');
+    this.denseCache ??= this.isIndices() ? oneHotFloat(this.labels, this.numClasses) : tf.cast(this.labels, 'float32');
     return this.denseCache;
   }
 

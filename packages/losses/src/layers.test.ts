@@ -21,7 +21,9 @@ function data(): { x: tf.Tensor2D; y: tf.Tensor2D } {
 
 function tinyModel(activation: 'linear' | 'softmax'): tfl.Sequential {
   const model = tfl.sequential();
-  model.add(tfl.layers.dense({ units: 8, activation: 'relu', inputShape: [6], kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }));
+  model.add(
+    tfl.layers.dense({ units: 8, activation: 'relu', inputShape: [6], kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }),
+  );
   model.add(tfl.layers.dense({ units: 4, activation, kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }) }));
   return model;
 }

@@ -90,7 +90,12 @@ describe('createLearnableWeights', () => {
 
   it.each([
     ['MIN-ENT', minEntropyLoss, MIN_ENT_PRESET, (y: tf.Tensor, z: tf.Tensor, p: PaperSettings) => entropy(z, { base: p.b2, eps: p.eps })],
-    ['MIX-ENT', mixEntropyLoss, MIX_ENT_PRESET, (y: tf.Tensor, z: tf.Tensor, p: PaperSettings) => swappedCrossEntropy(y, z, { base: p.b2, eps: p.eps })],
+    [
+      'MIX-ENT',
+      mixEntropyLoss,
+      MIX_ENT_PRESET,
+      (y: tf.Tensor, z: tf.Tensor, p: PaperSettings) => swappedCrossEntropy(y, z, { base: p.b2, eps: p.eps }),
+    ],
   ] as const)('%s: on fixed logits the weights settle where both terms contribute equally', async (_name, loss, preset, regularizer) => {
     const logits = tf.randomNormal([64, 10], 0, 2, 'float32', 21);
     const labels = tf.randomUniform([64], 0, 10, 'int32', 22);
@@ -114,7 +119,10 @@ describe('createLearnableWeights', () => {
   it('a regularizer below zero pins the weights at the ratio bound, not at zero', async () => {
     // Confident predictions: H_eps(p) = −ln(1 + eps) < 0 while CE > 0 (wrong classes), so
     // descent pushes w1 down and w2 up for as long as it can.
-    const logits = tf.tensor2d([[60, 0, 0], [0, 60, 0]]);
+    const logits = tf.tensor2d([
+      [60, 0, 0],
+      [0, 60, 0],
+    ]);
     const labels = tf.tensor1d([1, 0], 'int32');
     disposables.push(logits, labels);
     expect(valueOf(entropy(logits))).toBeLessThan(0);
@@ -141,7 +149,9 @@ describe('createLearnableWeights', () => {
     const w1 = tf.scalar(0.5);
     const w2 = tf.scalar(2);
     disposables.push(w1, w2);
-    const [g1, g2] = tf.grads((a: tf.Tensor, b: tf.Tensor) => minEntropyLoss(labels, logits, { ...MIN_ENT_PRESET, w1: a as tf.Scalar, w2: b as tf.Scalar }))([w1, w2]);
+    const [g1, g2] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      minEntropyLoss(labels, logits, { ...MIN_ENT_PRESET, w1: a as tf.Scalar, w2: b as tf.Scalar }),
+    )([w1, w2]);
     expectClose(valueOf(g1 as tf.Scalar), valueOf(crossEntropy(labels, logits, { base: MIN_ENT_PRESET.b1 })), 1e-6, 0, '∂/∂w1');
     expectClose(valueOf(g2 as tf.Scalar), valueOf(entropy(logits, { base: MIN_ENT_PRESET.b2 })), 1e-6, 0, '∂/∂w2');
   });

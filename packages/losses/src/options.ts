@@ -81,11 +81,7 @@ export interface Poly1Options extends PredictionOptions {
  * Copies `given` over `defaults`, rejecting unknown keys, so a misspelt option in a config
  * fails loudly instead of silently falling back to its default.
  */
-export function resolveOptions<T extends object>(
-  fnName: string,
-  given: Partial<T> | undefined,
-  defaults: Readonly<T>,
-): T {
+export function resolveOptions<T extends object>(fnName: string, given: Partial<T> | undefined, defaults: Readonly<T>): T {
   const resolved: T = { ...defaults };
   if (given === undefined) return resolved;
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
@@ -93,9 +89,7 @@ export function resolveOptions<T extends object>(
   }
   for (const [key, value] of Object.entries(given)) {
     if (!Object.hasOwn(defaults, key)) {
-      throw new Error(
-        `${fnName}: unknown option '${key}' (expected one of: ${Object.keys(defaults).join(', ')})`,
-      );
+      throw new Error(`${fnName}: unknown option '${key}' (expected one of: ${Object.keys(defaults).join(', ')})`);
     }
     if (value !== undefined) (resolved as Record<string, unknown>)[key] = value;
   }

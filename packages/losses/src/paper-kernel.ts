@@ -17,7 +17,11 @@ export interface PaperTerms {
   readonly crossEntropy?: { readonly coefficient: Coefficient; /** y, float32 [N, K] */ readonly labels: tf.Tensor };
   readonly regularizer?:
     | { readonly kind: 'entropy'; readonly coefficient: Coefficient }
-    | { readonly kind: 'swapped'; readonly coefficient: Coefficient; /** ln(y + eps), float32 [N, K] */ readonly logLabelsPlusEps: tf.Tensor };
+    | {
+        readonly kind: 'swapped';
+        readonly coefficient: Coefficient;
+        /** ln(y + eps), float32 [N, K] */ readonly logLabelsPlusEps: tf.Tensor;
+      };
   readonly eps: number;
 }
 
@@ -98,7 +102,16 @@ export function paperLossFromLogits<R extends Reduction>(logits: tf.Tensor2D, te
       value: reduce(tf.add(tf.mul(c1, t1), tf.mul(c2, t2)), reduction),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [p, logPlus, savedT1, savedT2, savedC1, savedC2, y, logY, savedNotTop, savedTopComplement] = saved as [
-          tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Scalar, tf.Scalar, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor,
+          tf.Tensor,
+          tf.Tensor,
+          tf.Tensor,
+          tf.Tensor,
+          tf.Scalar,
+          tf.Scalar,
+          tf.Tensor,
+          tf.Tensor,
+          tf.Tensor,
+          tf.Tensor,
         ];
         const q = eps === 0 ? undefined : tf.div(p, tf.add(p, eps));
         // −p ⊙ a, term by term.

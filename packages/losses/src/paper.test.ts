@@ -46,7 +46,10 @@ function probabilitiesOf(logits: Matrix): Matrix {
  * 1e-6·S/N it implies for a batch of N.
  */
 function gradientScale(terms: { w?: number; base?: number; eps?: number }[]): number {
-  return terms.reduce((s, { w = 1, base = Math.E, eps = 1e-6 }) => s + (Math.abs(w) * (1 + Math.log(1 / Math.max(eps, 1e-8)))) / Math.abs(Math.log(base)), 0);
+  return terms.reduce(
+    (s, { w = 1, base = Math.E, eps = 1e-6 }) => s + (Math.abs(w) * (1 + Math.log(1 / Math.max(eps, 1e-8)))) / Math.abs(Math.log(base)),
+    0,
+  );
 }
 
 function gradientTolerance(scale: number, logits: Matrix): number {
@@ -55,7 +58,10 @@ function gradientTolerance(scale: number, logits: Matrix): number {
 
 function paperScale(options: Partial<PaperSettings>): number {
   const o = { ...PAPER_DEFAULTS, ...options };
-  return gradientScale([{ w: o.w1, base: o.b1, eps: o.eps }, { w: o.w2, base: o.b2, eps: o.eps }]);
+  return gradientScale([
+    { w: o.w1, base: o.b1, eps: o.eps },
+    { w: o.w2, base: o.b2, eps: o.eps },
+  ]);
 }
 
 interface PaperLossUnderTest {
@@ -83,13 +89,28 @@ const PAPER_OPTION_SETS: Partial<PaperSettings>[] = [
 ];
 
 const LOG_LOSSES: LogLossUnderTest[] = [
-  { name: 'crossEntropy', loss: crossEntropy, reference: crossEntropy64, optionSets: [...LOG_OPTION_SETS, { eps: 0 }, { base: 2, eps: 0 }] },
-  { name: 'entropy', loss: (_labels, logits, options) => entropy(logits, options), reference: (_y, h, b, e) => entropy64(h, b, e), optionSets: [...LOG_OPTION_SETS, { eps: 0 }] },
+  {
+    name: 'crossEntropy',
+    loss: crossEntropy,
+    reference: crossEntropy64,
+    optionSets: [...LOG_OPTION_SETS, { eps: 0 }, { base: 2, eps: 0 }],
+  },
+  {
+    name: 'entropy',
+    loss: (_labels, logits, options) => entropy(logits, options),
+    reference: (_y, h, b, e) => entropy64(h, b, e),
+    optionSets: [...LOG_OPTION_SETS, { eps: 0 }],
+  },
   { name: 'swappedCrossEntropy', loss: swappedCrossEntropy, reference: swappedCrossEntropy64, optionSets: LOG_OPTION_SETS },
 ];
 
 const PAPER_LOSSES: PaperLossUnderTest[] = [
-  { name: 'minEntropyLoss', loss: minEntropyLoss, reference: minEntropy64, optionSets: [...PAPER_OPTION_SETS, { eps: 0 }, { ...MIN_ENT_PRESET, eps: 0 }] },
+  {
+    name: 'minEntropyLoss',
+    loss: minEntropyLoss,
+    reference: minEntropy64,
+    optionSets: [...PAPER_OPTION_SETS, { eps: 0 }, { ...MIN_ENT_PRESET, eps: 0 }],
+  },
   { name: 'mixEntropyLoss', loss: mixEntropyLoss, reference: mixEntropy64, optionSets: PAPER_OPTION_SETS },
 ];
 
@@ -110,7 +131,13 @@ function compareWithReference(
 
     const probabilities = probabilitiesOf(c.logits);
     const fromProbabilities = valueOf(loss(labels, tf.tensor2d(probabilities), true));
-    expectClose(fromProbabilities, reference(c.dense, fromProbabilities64(probabilities, 1e-7)), VALUE_RTOL, VALUE_ATOL, `${what} from probabilities`);
+    expectClose(
+      fromProbabilities,
+      reference(c.dense, fromProbabilities64(probabilities, 1e-7)),
+      VALUE_RTOL,
+      VALUE_ATOL,
+      `${what} from probabilities`,
+    );
     labels.dispose();
   }
 }
@@ -152,11 +179,27 @@ describe('confident batches', () => {
   // 1000 times smaller absolute floor: ln p and ln(p + eps) near p = 1 come from log1p of the
   // non-maximal terms, and the gradient's top entry from 1 − p = s / (1 + s).
   it.each([
-    ['crossEntropy eps 0', (y: tf.Tensor, z: tf.Tensor) => crossEntropy(y, z, { eps: 0 }), (y: Matrix, h: Hypothesis64) => crossEntropy64(y, h, Math.E, 0)],
-    ['crossEntropy', (y: tf.Tensor, z: tf.Tensor) => crossEntropy(y, z), (y: Matrix, h: Hypothesis64) => crossEntropy64(y, h, Math.E, 1e-6)],
+    [
+      'crossEntropy eps 0',
+      (y: tf.Tensor, z: tf.Tensor) => crossEntropy(y, z, { eps: 0 }),
+      (y: Matrix, h: Hypothesis64) => crossEntropy64(y, h, Math.E, 0),
+    ],
+    [
+      'crossEntropy',
+      (y: tf.Tensor, z: tf.Tensor) => crossEntropy(y, z),
+      (y: Matrix, h: Hypothesis64) => crossEntropy64(y, h, Math.E, 1e-6),
+    ],
     ['entropy', (_y: tf.Tensor, z: tf.Tensor) => entropy(z, { eps: 1e-8 }), (_y: Matrix, h: Hypothesis64) => entropy64(h, Math.E, 1e-8)],
-    ['minEntropyLoss', (y: tf.Tensor, z: tf.Tensor) => minEntropyLoss(y, z, MIN_ENT_PRESET), (y: Matrix, h: Hypothesis64) => minEntropy64(y, h, MIN_ENT_PRESET)],
-    ['mixEntropyLoss', (y: tf.Tensor, z: tf.Tensor) => mixEntropyLoss(y, z, MIX_ENT_PRESET), (y: Matrix, h: Hypothesis64) => mixEntropy64(y, h, MIX_ENT_PRESET)],
+    [
+      'minEntropyLoss',
+      (y: tf.Tensor, z: tf.Tensor) => minEntropyLoss(y, z, MIN_ENT_PRESET),
+      (y: Matrix, h: Hypothesis64) => minEntropy64(y, h, MIN_ENT_PRESET),
+    ],
+    [
+      'mixEntropyLoss',
+      (y: tf.Tensor, z: tf.Tensor) => mixEntropyLoss(y, z, MIX_ENT_PRESET),
+      (y: Matrix, h: Hypothesis64) => mixEntropy64(y, h, MIX_ENT_PRESET),
+    ],
   ] as const)('%s', (_name, loss, reference) => {
     const random = seededRandom(310);
     for (let i = 0; i < 20; i++) {
@@ -196,7 +239,13 @@ describe('closed-form gradients', () => {
         const q = py / (py + 1e-3);
         return row.map((pk, k) => (q * (pk - c.dense[n]![k]!)) / (c.logits.length * Math.log(2)));
       });
-      expectMatrixClose(gradient, expected, GRADIENT_RTOL, gradientTolerance(gradientScale([{ base: 2, eps: 1e-3 }]), c.logits), 'CE_eps gradient');
+      expectMatrixClose(
+        gradient,
+        expected,
+        GRADIENT_RTOL,
+        gradientTolerance(gradientScale([{ base: 2, eps: 1e-3 }]), c.logits),
+        'CE_eps gradient',
+      );
       labels.dispose();
     }
   });
@@ -223,7 +272,13 @@ describe('closed-form gradients', () => {
         const py = row[c.indices[n]!]!;
         return row.map((pk, k) => (-scale * py * (c.dense[n]![k]! - pk)) / c.logits.length);
       });
-      expectMatrixClose(gradient, expected, GRADIENT_RTOL, gradientTolerance(gradientScale([{ base: 12.45 }]), c.logits), 'swapped gradient');
+      expectMatrixClose(
+        gradient,
+        expected,
+        GRADIENT_RTOL,
+        gradientTolerance(gradientScale([{ base: 12.45 }]), c.logits),
+        'swapped gradient',
+      );
       labels.dispose();
     }
   });
@@ -243,7 +298,11 @@ describe('identities', () => {
   it('MIN-ENT with w2 = 0 equals w1 · CE_b1, value and gradient', () => {
     for (const c of randomCases(400, 12)) {
       const labels = labelsOf(c);
-      for (const options of [{ b1: 2.02, eps: 1e-6 }, { b1: Math.E, eps: 0 }, { b1: 12.58, eps: 1e-3 }]) {
+      for (const options of [
+        { b1: 2.02, eps: 1e-6 },
+        { b1: Math.E, eps: 0 },
+        { b1: 12.58, eps: 1e-3 },
+      ]) {
         const min = valueAndGradient((z) => minEntropyLoss(labels, z, { ...options, w1: 1, w2: 0, b2: 10.73 }), c.logits);
         const ce = valueAndGradient((z) => crossEntropy(labels, z, { base: options.b1, eps: options.eps }), c.logits);
         expectClose(min.value, ce.value, 1e-7, 0, 'value');
@@ -282,16 +341,26 @@ describe('identities', () => {
       const ratio = Math.log(2) / Math.log(10.73);
       expectClose(valueOf(crossEntropy(labels, z, { base: 10.73 })), valueOf(crossEntropy(labels, z, { base: 2 })) * ratio, 1e-6, 0, 'CE');
       expectClose(valueOf(entropy(z, { base: 10.73 })), valueOf(entropy(z, { base: 2 })) * ratio, 1e-6, 0, 'H');
-      expectClose(valueOf(swappedCrossEntropy(labels, z, { base: 10.73 })), valueOf(swappedCrossEntropy(labels, z, { base: 2 })) * ratio, 1e-6, 0, 'swapped');
+      expectClose(
+        valueOf(swappedCrossEntropy(labels, z, { base: 10.73 })),
+        valueOf(swappedCrossEntropy(labels, z, { base: 2 })) * ratio,
+        1e-6,
+        0,
+        'swapped',
+      );
       // Squaring both bases doubles both logs, so MIN-ENT and MIX-ENT halve.
-      for (const [loss, preset] of [[minEntropyLoss, MIN_ENT_PRESET], [mixEntropyLoss, MIX_ENT_PRESET]] as const) {
+      for (const [loss, preset] of [
+        [minEntropyLoss, MIN_ENT_PRESET],
+        [mixEntropyLoss, MIX_ENT_PRESET],
+      ] as const) {
         const squared = { ...preset, b1: preset.b1 ** 2, b2: preset.b2 ** 2 };
         expectClose(valueOf(loss(labels, z, squared)), valueOf(loss(labels, z, preset)) / 2, 1e-6, 0, loss.name);
       }
       // Changing b1 alone changes MIN-ENT by w1·CE_e·(1/ln b1' − 1/ln b1).
       const ceNatural = valueOf(crossEntropy(labels, z, { base: Math.E }));
       const shifted = valueOf(minEntropyLoss(labels, z, { ...MIN_ENT_PRESET, b1: 7 }));
-      const expected = valueOf(minEntropyLoss(labels, z, MIN_ENT_PRESET)) + MIN_ENT_PRESET.w1 * ceNatural * (1 / Math.log(7) - 1 / Math.log(2.02));
+      const expected =
+        valueOf(minEntropyLoss(labels, z, MIN_ENT_PRESET)) + MIN_ENT_PRESET.w1 * ceNatural * (1 / Math.log(7) - 1 / Math.log(2.02));
       expectClose(shifted, expected, 1e-6, 1e-7, 'MIN-ENT b1');
       tf.dispose([labels, z]);
     }
@@ -308,7 +377,13 @@ describe('identities', () => {
           // Shifted float32 logits keep ~6e-8·|shift| of absolute resolution: 6e-5 at 1000.
           const resolution = Math.max(1e-5, 1e-7 * Math.abs(shift));
           expectClose(b.value, a.value, 10 * resolution, VALUE_ATOL, `${name} value`);
-          expectMatrixClose(b.gradient, a.gradient, 100 * resolution, gradientTolerance(scale, c.logits) * Math.max(1, Math.abs(shift)), `${name} gradient`);
+          expectMatrixClose(
+            b.gradient,
+            a.gradient,
+            100 * resolution,
+            gradientTolerance(scale, c.logits) * Math.max(1, Math.abs(shift)),
+            `${name} gradient`,
+          );
         }
       }
       labels.dispose();
@@ -334,7 +409,10 @@ describe('identities', () => {
       const labels = labelsOf(c);
       const probabilities = tf.tensor2d(probabilitiesOf(c.logits));
       const logits = tf.tensor2d(c.logits);
-      for (const [loss, options] of [[minEntropyLoss, MIN_ENT_PRESET], [mixEntropyLoss, MIX_ENT_PRESET]] as const) {
+      for (const [loss, options] of [
+        [minEntropyLoss, MIN_ENT_PRESET],
+        [mixEntropyLoss, MIX_ENT_PRESET],
+      ] as const) {
         const fromLogits = valueOf(loss(labels, logits, options));
         expectClose(valueOf(loss(labels, probabilities, { ...options, fromProbabilities: true })), fromLogits, 1e-5, 1e-6, loss.name);
       }
@@ -359,7 +437,22 @@ describe('extreme logits', () => {
     const random = seededRandom(500 + n);
     const k = 62;
     const logits = tf.tensor2d(Array.from({ length: n }, () => Array.from({ length: k }, () => (random() < 0.5 ? -1e4 : 1e4) * random())));
-    const labels = [tf.tensor1d(Array.from({ length: n }, () => Math.floor(random() * k)), 'int32'), tf.oneHot(tf.tensor1d(Array.from({ length: n }, () => Math.floor(random() * k)), 'int32'), k, 1, 0, 'float32')];
+    const labels = [
+      tf.tensor1d(
+        Array.from({ length: n }, () => Math.floor(random() * k)),
+        'int32',
+      ),
+      tf.oneHot(
+        tf.tensor1d(
+          Array.from({ length: n }, () => Math.floor(random() * k)),
+          'int32',
+        ),
+        k,
+        1,
+        0,
+        'float32',
+      ),
+    ];
     for (const y of labels) {
       for (const loss of LOSSES) {
         const { value, grad } = tf.valueAndGrad((z: tf.Tensor) => loss(y, z))(logits);
@@ -371,7 +464,11 @@ describe('extreme logits', () => {
   });
 
   it('probabilities of exactly 0 and 1 give finite values and gradients', () => {
-    const probabilities = tf.tensor2d([[1, 0, 0], [0, 0, 1], [0.5, 0.5, 0]]);
+    const probabilities = tf.tensor2d([
+      [1, 0, 0],
+      [0, 0, 1],
+      [0.5, 0.5, 0],
+    ]);
     const labels = tf.tensor1d([1, 2, 2], 'int32');
     for (const loss of [crossEntropy, swappedCrossEntropy, minEntropyLoss, mixEntropyLoss] as const) {
       for (const eps of loss === swappedCrossEntropy || loss === mixEntropyLoss ? [1e-6] : [0, 1e-6]) {
@@ -396,8 +493,12 @@ describe('argument checks', () => {
   const logits = (): tf.Tensor2D => tf.zeros([3, 4]);
 
   it('names the function and both shapes when labels do not match logits', () => {
-    expect(() => crossEntropy(tf.zeros([3, 5]), logits())).toThrow('crossEntropy: labels of shape [3,5] do not match logits of shape [3,4]');
-    expect(() => minEntropyLoss(tf.tensor1d([0, 1], 'int32'), logits())).toThrow('minEntropyLoss: labels of shape [2] do not match logits of shape [3,4]');
+    expect(() => crossEntropy(tf.zeros([3, 5]), logits())).toThrow(
+      'crossEntropy: labels of shape [3,5] do not match logits of shape [3,4]',
+    );
+    expect(() => minEntropyLoss(tf.tensor1d([0, 1], 'int32'), logits())).toThrow(
+      'minEntropyLoss: labels of shape [2] do not match logits of shape [3,4]',
+    );
     expect(() => mixEntropyLoss(tf.zeros([3, 4, 1]), logits())).toThrow(/mixEntropyLoss: labels must be int32 indices/);
   });
 
@@ -408,15 +509,32 @@ describe('argument checks', () => {
 
   it('rejects one-hot or probability labels outside [0, 1] on the cpu backend, naming the entry', () => {
     const dense = (row: number[]) => tf.tensor2d([[1, 0, 0, 0], row, [0, 0, 1, 0]]);
-    expect(() => mixEntropyLoss(dense([-0.5, 1.5, 0, 0]), logits())).toThrow('mixEntropyLoss: label [1, 0] is -0.5: one-hot or probability labels must lie in [0, 1]');
+    expect(() => mixEntropyLoss(dense([-0.5, 1.5, 0, 0]), logits())).toThrow(
+      'mixEntropyLoss: label [1, 0] is -0.5: one-hot or probability labels must lie in [0, 1]',
+    );
     expect(() => crossEntropy(dense([0, Number.NaN, 0, 1]), logits())).toThrow('crossEntropy: label [1, 1] is NaN');
-    expect(() => minEntropyLoss(tf.tensor2d([[3, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]], undefined, 'int32'), logits())).toThrow(/label \[0, 0\] is 3/);
+    expect(() =>
+      minEntropyLoss(
+        tf.tensor2d(
+          [
+            [3, 0, 0, 0],
+            [0, 1, 0, 0],
+            [0, 0, 1, 0],
+          ],
+          undefined,
+          'int32',
+        ),
+        logits(),
+      ),
+    ).toThrow(/label \[0, 0\] is 3/);
     expect(() => crossEntropy(dense([0.25, 0.25, 0.5, 0]), logits())).not.toThrow();
   });
 
   it('rejects float class indices, integer or badly shaped logits', () => {
     expect(() => crossEntropy(tf.tensor1d([0, 1, 2]), logits())).toThrow(/must be int32 class indices, got float32/);
-    expect(() => crossEntropy(tf.tensor1d([0, 1, 2], 'int32'), tf.zeros([3, 4], 'int32'))).toThrow('crossEntropy: logits must be float32, got int32');
+    expect(() => crossEntropy(tf.tensor1d([0, 1, 2], 'int32'), tf.zeros([3, 4], 'int32'))).toThrow(
+      'crossEntropy: logits must be float32, got int32',
+    );
     expect(() => entropy(tf.zeros([4]))).toThrow('entropy: logits must have shape [N, K], got shape [4]');
     expect(() => entropy(tf.zeros([3, 1]))).toThrow(/need at least 1 row and 2 classes/);
   });
@@ -429,15 +547,23 @@ describe('argument checks', () => {
     expect(() => crossEntropy(y, logits(), { base: 1 })).toThrow('crossEntropy: base must be > 0 and ≠ 1, got 1');
     expect(() => minEntropyLoss(y, logits(), { b2: -2 })).toThrow('minEntropyLoss: b2 must be > 0 and ≠ 1, got -2');
     expect(() => minEntropyLoss(y, logits(), { w1: Number.NaN })).toThrow('minEntropyLoss: w1 must be a finite number, got NaN');
-    expect(() => minEntropyLoss(y, logits(), { w2: tf.zeros([2]) as unknown as tf.Scalar })).toThrow(/w2 must be a number or a float32 scalar tensor/);
-    expect(() => crossEntropy(y, logits(), { w2: 1 } as LogBaseOptions)).toThrow("crossEntropy: unknown option 'w2' (expected one of: base, eps, fromProbabilities)");
-    expect(() => minEntropyLoss(y, logits(), { fromProbabilities: 'yes' } as unknown as PaperLossOptions)).toThrow(/fromProbabilities must be a boolean/);
+    expect(() => minEntropyLoss(y, logits(), { w2: tf.zeros([2]) as unknown as tf.Scalar })).toThrow(
+      /w2 must be a number or a float32 scalar tensor/,
+    );
+    expect(() => crossEntropy(y, logits(), { w2: 1 } as LogBaseOptions)).toThrow(
+      "crossEntropy: unknown option 'w2' (expected one of: base, eps, fromProbabilities)",
+    );
+    expect(() => minEntropyLoss(y, logits(), { fromProbabilities: 'yes' } as unknown as PaperLossOptions)).toThrow(
+      /fromProbabilities must be a boolean/,
+    );
   });
 
   it('accepts scalar tensor weights', () => {
     const y = tf.tensor1d([0, 1, 2], 'int32');
     const z = tf.randomNormal([3, 4], 0, 1, 'float32', 7) as tf.Tensor2D;
-    const withTensors = valueOf(minEntropyLoss(y, z, { ...MIN_ENT_PRESET, w1: tf.scalar(MIN_ENT_PRESET.w1), w2: tf.scalar(MIN_ENT_PRESET.w2) }));
+    const withTensors = valueOf(
+      minEntropyLoss(y, z, { ...MIN_ENT_PRESET, w1: tf.scalar(MIN_ENT_PRESET.w1), w2: tf.scalar(MIN_ENT_PRESET.w2) }),
+    );
     expectClose(withTensors, valueOf(minEntropyLoss(y, z, MIN_ENT_PRESET)), 1e-6, 0, 'tensor weights');
   });
 });

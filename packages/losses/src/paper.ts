@@ -30,16 +30,25 @@ function coefficient({ weight, base }: WeightedTerm): number | tf.Scalar {
  * logs, closed-form gradient). From probabilities it takes the formulas literally, log(p + eps)
  * of the given p (ln max(p, PROBABILITY_FLOOR) when eps = 0), differentiated by tfjs.
  */
-function evaluate<R extends Reduction>(labels: tf.Tensor | undefined, predictions: tf.Tensor2D, spec: PaperLossSpec, reduction: R): Reduced<R> {
+function evaluate<R extends Reduction>(
+  labels: tf.Tensor | undefined,
+  predictions: tf.Tensor2D,
+  spec: PaperLossSpec,
+  reduction: R,
+): Reduced<R> {
   const { crossEntropy: ce, regularizer, eps } = spec;
   return tf.tidy(() => {
     const targets = labels === undefined ? undefined : new Targets(labels, predictions.shape[1]);
     if (!spec.fromProbabilities) {
-      return paperLossFromLogits(predictions, {
-        crossEntropy: ce && targets ? { coefficient: coefficient(ce), labels: targets.dense() } : undefined,
-        regularizer: regularizer && paperRegularizer(regularizer, targets, eps),
-        eps,
-      }, reduction);
+      return paperLossFromLogits(
+        predictions,
+        {
+          crossEntropy: ce && targets ? { coefficient: coefficient(ce), labels: targets.dense() } : undefined,
+          regularizer: regularizer && paperRegularizer(regularizer, targets, eps),
+          eps,
+        },
+        reduction,
+      );
     }
     const hypothesis = new Hypothesis(predictions, true);
     const logPlus = eps === 0 ? hypothesis.logProbs() : tf.log(tf.add(hypothesis.probs(), eps));
@@ -55,7 +64,11 @@ function evaluate<R extends Reduction>(labels: tf.Tensor | undefined, prediction
 }
 
 /** The regularizer term of `paperLossFromLogits`; the swapped one needs the labels. */
-function paperRegularizer(regularizer: NonNullable<PaperLossSpec['regularizer']>, targets: Targets | undefined, eps: number): PaperTerms['regularizer'] {
+function paperRegularizer(
+  regularizer: NonNullable<PaperLossSpec['regularizer']>,
+  targets: Targets | undefined,
+  eps: number,
+): PaperTerms['regularizer'] {
   if (regularizer.kind === 'entropy') return { kind: 'entropy', coefficient: coefficient(regularizer) };
   if (targets === undefined) throw new Error('the swapped cross entropy needs labels');
   return { kind: 'swapped', coefficient: coefficient(regularizer), logLabelsPlusEps: targets.logPlus(eps) };
@@ -66,11 +79,7 @@ const LOG_BASE_DEFAULTS: Required<LogBaseOptions> = Object.freeze({ base: Math.E
 const PAPER_LOSS_DEFAULTS: Required<PaperLossOptions> = Object.freeze({ ...PAPER_DEFAULTS, fromProbabilities: false });
 
 /** Fills in and checks the options of a single-term loss; `positiveEps` for the swapped term. */
-export function resolveLogBaseOptions(
-  fnName: string,
-  options: LogBaseOptions | undefined,
-  positiveEps = false,
-): Required<LogBaseOptions> {
+export function resolveLogBaseOptions(fnName: string, options: LogBaseOptions | undefined, positiveEps = false): Required<LogBaseOptions> {
   const resolved = resolveOptions(fnName, options, LOG_BASE_DEFAULTS);
   checkBase(fnName, 'base', resolved.base);
   checkEps(fnName, resolved.eps, positiveEps);
@@ -112,7 +121,12 @@ export function crossEntropyPerExample(labels: tf.Tensor, logits: tf.Tensor, opt
   return crossEntropyReduced(labels, logits, options, 'none');
 }
 
-function crossEntropyReduced<R extends Reduction>(labels: tf.Tensor, logits: tf.Tensor, options: LogBaseOptions | undefined, reduction: R): Reduced<R> {
+function crossEntropyReduced<R extends Reduction>(
+  labels: tf.Tensor,
+  logits: tf.Tensor,
+  options: LogBaseOptions | undefined,
+  reduction: R,
+): Reduced<R> {
   const { base, eps, fromProbabilities } = resolveLogBaseOptions('crossEntropy', options);
   const predictions = checkInputs('crossEntropy', labels, logits);
   return evaluate(labels, predictions, { crossEntropy: { weight: 1, base }, eps, fromProbabilities }, reduction);
@@ -181,7 +195,12 @@ export function minEntropyLossPerExample(labels: tf.Tensor, logits: tf.Tensor, o
   return minEntropyLossReduced(labels, logits, options, 'none');
 }
 
-function minEntropyLossReduced<R extends Reduction>(labels: tf.Tensor, logits: tf.Tensor, options: PaperLossOptions | undefined, reduction: R): Reduced<R> {
+function minEntropyLossReduced<R extends Reduction>(
+  labels: tf.Tensor,
+  logits: tf.Tensor,
+  options: PaperLossOptions | undefined,
+  reduction: R,
+): Reduced<R> {
   const { w1, w2, b1, b2, eps, fromProbabilities } = resolvePaperLossOptions('minEntropyLoss', options);
   const predictions = checkInputs('minEntropyLoss', labels, logits);
   const spec: PaperLossSpec = {
@@ -212,7 +231,12 @@ export function mixEntropyLossPerExample(labels: tf.Tensor, logits: tf.Tensor, o
   return mixEntropyLossReduced(labels, logits, options, 'none');
 }
 
-function mixEntropyLossReduced<R extends Reduction>(labels: tf.Tensor, logits: tf.Tensor, options: PaperLossOptions | undefined, reduction: R): Reduced<R> {
+function mixEntropyLossReduced<R extends Reduction>(
+  labels: tf.Tensor,
+  logits: tf.Tensor,
+  options: PaperLossOptions | undefined,
+  reduction: R,
+): Reduced<R> {
   const { w1, w2, b1, b2, eps, fromProbabilities } = resolvePaperLossOptions('mixEntropyLoss', options, true);
   const predictions = checkInputs('mixEntropyLoss', labels, logits);
   const spec: PaperLossSpec = {

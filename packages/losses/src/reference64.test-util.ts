@@ -116,8 +116,7 @@ export function poly164(y: Matrix, h: Hypothesis64, epsilon: number): number {
 export function finiteDifferenceGradient(f: (logits: Matrix) => number, logits: Matrix, h = 1e-4): Matrix {
   return logits.map((row, n) =>
     row.map((_, k) => {
-      const shifted = (delta: number): number =>
-        f(logits.map((r, i) => (i === n ? r.map((v, j) => (j === k ? v + delta : v)) : r)));
+      const shifted = (delta: number): number => f(logits.map((r, i) => (i === n ? r.map((v, j) => (j === k ? v + delta : v)) : r)));
       return (shifted(h) - shifted(-h)) / (2 * h);
     }),
   );

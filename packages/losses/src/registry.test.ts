@@ -12,9 +12,16 @@ beforeAll(useCpuBackend);
 
 describe('getLoss', () => {
   const labels = tf.tensor1d([0, 2, 1, 3], 'int32');
-  const logits = tf.tensor2d([[1, 2, 0.5, -1], [0, 0, 3, 1], [2, -2, 0, 0], [0.1, 0.2, 0.3, 0.4]]);
+  const logits = tf.tensor2d([
+    [1, 2, 0.5, -1],
+    [0, 0, 3, 1],
+    [2, -2, 0, 0],
+    [0.1, 0.2, 0.3, 0.4],
+  ]);
 
-  const DIRECT: { [N in keyof LossOptionsByName]: [(y: tf.Tensor, z: tf.Tensor, o?: LossOptionsByName[N]) => tf.Scalar, LossOptionsByName[N]] } = {
+  const DIRECT: {
+    [N in keyof LossOptionsByName]: [(y: tf.Tensor, z: tf.Tensor, o?: LossOptionsByName[N]) => tf.Scalar, LossOptionsByName[N]];
+  } = {
     'cross-entropy': [crossEntropy, { base: 2 }],
     'min-ent': [minEntropyLoss, MIN_ENT_PRESET],
     'mix-ent': [mixEntropyLoss, MIX_ENT_PRESET],
@@ -65,7 +72,12 @@ describe('getLoss', () => {
       expect(each.reduce((a, b) => a + b, 0) / 4, name).toBeCloseTo(valueOf(batch(labels, logits)), 5);
       const meanGradient = tf.grad((z: tf.Tensor) => tf.mean(perExample(labels, z)))(logits);
       const batchGradient = tf.grad((z: tf.Tensor) => batch(labels, z))(logits);
-      expect(Array.from(meanGradient.dataSync()).map((g, i) => g - batchGradient.dataSync()[i]!).every((d) => Math.abs(d) < 1e-7), name).toBe(true);
+      expect(
+        Array.from(meanGradient.dataSync())
+          .map((g, i) => g - batchGradient.dataSync()[i]!)
+          .every((d) => Math.abs(d) < 1e-7),
+        name,
+      ).toBe(true);
       tf.dispose([values, meanGradient, batchGradient]);
     }
     expect(() => getPerExampleLoss('nope' as never)).toThrow(/getPerExampleLoss: unknown loss "nope"/);

@@ -76,7 +76,11 @@ const REGISTRY: { readonly [N in LossName]: RegistryEntry<LossOptionsByName[N]> 
   },
   'symmetric-cross-entropy': { loss: symmetricCrossEntropy, perExample: symmetricCrossEntropyPerExample, resolve: resolveSymmetricOptions },
   'confidence-penalty': { loss: confidencePenalty, perExample: confidencePenaltyPerExample, resolve: resolveConfidencePenaltyOptions },
-  'label-smoothing': { loss: labelSmoothingCrossEntropy, perExample: labelSmoothingCrossEntropyPerExample, resolve: resolveLabelSmoothingOptions },
+  'label-smoothing': {
+    loss: labelSmoothingCrossEntropy,
+    perExample: labelSmoothingCrossEntropyPerExample,
+    resolve: resolveLabelSmoothingOptions,
+  },
   focal: { loss: focalLoss, perExample: focalLossPerExample, resolve: resolveFocalOptions },
   poly1: { loss: poly1Loss, perExample: poly1LossPerExample, resolve: resolvePoly1Options },
 });

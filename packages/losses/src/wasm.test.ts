@@ -30,12 +30,30 @@ describe('the wasm backend', () => {
   it('gives the float64 reference values of MIN-ENT and MIX-ENT', () => {
     const random = seededRandom(900);
     for (let i = 0; i < 12; i++) {
-      const c = randomCase(random, 1 + Math.floor(random() * 16), 2 + Math.floor(random() * 61), [0.1, 1, 4, 12][i % 4]!, i % 2 === 0 ? 'indices' : 'soft');
+      const c = randomCase(
+        random,
+        1 + Math.floor(random() * 16),
+        2 + Math.floor(random() * 61),
+        [0.1, 1, 4, 12][i % 4]!,
+        i % 2 === 0 ? 'indices' : 'soft',
+      );
       const labels = labelsOf(c);
       const logits = tf.tensor2d(c.logits);
       expect(tf.getBackend()).toBe('wasm');
-      expectClose(getLoss('min-ent', MIN_ENT_PRESET)(labels, logits).dataSync()[0]!, minEntropy64(c.dense, fromLogits64(c.logits), MIN_ENT_PRESET), 1e-5, 1e-7, 'MIN-ENT');
-      expectClose(getLoss('mix-ent', MIX_ENT_PRESET)(labels, logits).dataSync()[0]!, mixEntropy64(c.dense, fromLogits64(c.logits), MIX_ENT_PRESET), 1e-5, 1e-7, 'MIX-ENT');
+      expectClose(
+        getLoss('min-ent', MIN_ENT_PRESET)(labels, logits).dataSync()[0]!,
+        minEntropy64(c.dense, fromLogits64(c.logits), MIN_ENT_PRESET),
+        1e-5,
+        1e-7,
+        'MIN-ENT',
+      );
+      expectClose(
+        getLoss('mix-ent', MIX_ENT_PRESET)(labels, logits).dataSync()[0]!,
+        mixEntropy64(c.dense, fromLogits64(c.logits), MIX_ENT_PRESET),
+        1e-5,
+        1e-7,
+        'MIX-ENT',
+      );
       tf.dispose([labels, logits]);
     }
   });

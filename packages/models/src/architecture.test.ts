@@ -164,12 +164,7 @@ describe('the Spinal head wiring', () => {
     expect(inboundNames(model, 'spinal_s2_input')).toEqual(['spinal_half_b', 'spinal_s1_relu']);
     expect(inboundNames(model, 'spinal_s3_input')).toEqual(['spinal_half_a', 'spinal_s2_relu']);
     expect(inboundNames(model, 'spinal_s4_input')).toEqual(['spinal_half_b', 'spinal_s3_relu']);
-    expect(inboundNames(model, 'spinal_concat')).toEqual([
-      'spinal_s1_relu',
-      'spinal_s2_relu',
-      'spinal_s3_relu',
-      'spinal_s4_relu',
-    ]);
+    expect(inboundNames(model, 'spinal_concat')).toEqual(['spinal_s1_relu', 'spinal_s2_relu', 'spinal_s3_relu', 'spinal_s4_relu']);
     expect(inboundNames(model, 'head_dropout')).toEqual(['spinal_concat']);
   });
 });

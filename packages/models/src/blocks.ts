@@ -50,7 +50,7 @@ export function conv3x3(x: SymbolicTensor, filters: number, name: string, seed: 
       biasInitializer: fanInUniformInitializer(9 * lastDim(x), deriveSeed(seed, `${name}/bias`)),
       name,
     }),
-    x
+    x,
   );
 }
 
@@ -65,7 +65,7 @@ export function linear(x: SymbolicTensor, units: number, name: string, seed: num
       biasInitializer: fanInUniformInitializer(fanIn, deriveSeed(seed, `${name}/bias`)),
       name,
     }),
-    x
+    x,
   );
 }
 

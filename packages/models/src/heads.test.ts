@@ -27,11 +27,14 @@ function dense(model: tfl.LayersModel, name: string, x: Vec): Vec {
 }
 
 function bnRelu(model: tfl.LayersModel, name: string, x: Vec): Vec {
-  const [gamma, beta, mean, variance] = ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((p) =>
-    weightOf(model, `${name}/${p}`)
-  ) as [Float32Array, Float32Array, Float32Array, Float32Array];
+  const [gamma, beta, mean, variance] = ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((p) => weightOf(model, `${name}/${p}`)) as [
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+  ];
   return x.map((v, c) =>
-    Math.max(0, ((v - (mean[c] ?? 0)) / Math.sqrt((variance[c] ?? 0) + BN_EPSILON)) * (gamma[c] ?? 0) + (beta[c] ?? 0))
+    Math.max(0, ((v - (mean[c] ?? 0)) / Math.sqrt((variance[c] ?? 0) + BN_EPSILON)) * (gamma[c] ?? 0) + (beta[c] ?? 0)),
   );
 }
 
@@ -66,12 +69,10 @@ describe('the heads, computed by hand from the features', () => {
   it('VGG head: Linear → BN → ReLU → Linear', () => {
     const model = vgg5({ widthMultiplier: WIDTH, numClasses: 26 });
     randomizeHeadBatchNorms(model);
-    const expected = features(model, x).flatMap((f) =>
-      dense(model, 'logits', bnRelu(model, 'head_bn1', dense(model, 'head_fc1', f)))
-    );
+    const expected = features(model, x).flatMap((f) => dense(model, 'logits', bnRelu(model, 'head_bn1', dense(model, 'head_fc1', f))));
     expectClose(
       tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync()),
-      expected
+      expected,
     );
   });
 
@@ -90,7 +91,7 @@ describe('the heads, computed by hand from the features', () => {
     });
     expectClose(
       tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync()),
-      expected
+      expected,
     );
   });
 });

@@ -79,7 +79,9 @@ describe('saveModel', () => {
     const dir = path.join(root, 'precious');
     await fs.mkdir(dir);
     await fs.writeFile(path.join(dir, 'notes.txt'), 'keep me');
-    await expect(saveModel(vgg5({ widthMultiplier: 0.125 }), dir)).rejects.toThrow(`${dir} holds files saveModel did not write (notes.txt)`);
+    await expect(saveModel(vgg5({ widthMultiplier: 0.125 }), dir)).rejects.toThrow(
+      `${dir} holds files saveModel did not write (notes.txt)`,
+    );
     expect(await fs.readFile(path.join(dir, 'notes.txt'), 'utf8')).toBe('keep me');
   });
 

@@ -65,7 +65,7 @@ function message(error: unknown): string {
 async function exists(p: string): Promise<boolean> {
   return fs.stat(p).then(
     () => true,
-    () => false
+    () => false,
   );
 }
 
@@ -216,9 +216,7 @@ async function readArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {
       }
       const expected = group.weights.reduce((sum, spec) => sum + byteLength(spec), 0);
       if (groupBytes !== expected) {
-        throw new Error(
-          `loadModel: weights file ${files.join(', ')} holds ${groupBytes} bytes; ${jsonFile} expects ${expected}`
-        );
+        throw new Error(`loadModel: weights file ${files.join(', ')} holds ${groupBytes} bytes; ${jsonFile} expects ${expected}`);
       }
       specs.push(...group.weights);
     }

@@ -36,9 +36,7 @@ export class FeatureSlice extends tfl.layers.Layer {
     const shape = inputShape[0];
     const [batch, features] = Array.isArray(shape) ? shape : (inputShape as Shape);
     if (features != null && this.begin + this.size > features) {
-      throw new Error(
-        `FeatureSlice ${this.name}: [${this.begin}, ${this.begin + this.size}) exceeds ${features} features`
-      );
+      throw new Error(`FeatureSlice ${this.name}: [${this.begin}, ${this.begin + this.size}) exceeds ${features} features`);
     }
     return [batch ?? null, this.size];
   }

@@ -38,9 +38,7 @@ describe('validateModelOptions', () => {
 
   it('names every bad field at once, unknown ones included', () => {
     const bad = { numClasses: 0, dropout: 2, widthMultipler: 0.5 } as ModelOptions;
-    expect(() => validateModelOptions(bad)).toThrow(
-      /widthMultipler: unknown option.*numClasses: must be.*dropout: must be/
-    );
+    expect(() => validateModelOptions(bad)).toThrow(/widthMultipler: unknown option.*numClasses: must be.*dropout: must be/);
   });
 });
 

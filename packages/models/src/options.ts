@@ -56,13 +56,11 @@ export function validateModelOptions(options: ModelOptions = {}): ResolvedModelO
     const widths = resolveWidths(widthMultiplier);
     const smallest = Math.min(...widths.blocks.flat(), widths.vggHidden, widths.spinalWidth);
     if (smallest < 1) {
-      problems.push(
-        `widthMultiplier: ${widthMultiplier} makes a layer 0 wide (the narrowest, 64, becomes ${smallest})`
-      );
+      problems.push(`widthMultiplier: ${widthMultiplier} makes a layer 0 wide (the narrowest, 64, becomes ${smallest})`);
     } else if (widths.features % 2 !== 0) {
       problems.push(
         `widthMultiplier: ${widthMultiplier} makes the 256 features ${widths.features} wide, ` +
-          'which the Spinal head cannot split into two equal halves'
+          'which the Spinal head cannot split into two equal halves',
       );
     }
   }

@@ -12,4 +12,12 @@ export { processIo, type CliIo } from './cli-io.js';
 export { isSystemError, pathExists, writeFileDurably } from './files.js';
 
 // Progress display
-export { createProgress, formatAmount, formatDuration, progressLine, type Progress, type ProgressOptions, type ProgressUnit } from './progress.js';
+export {
+  createProgress,
+  formatAmount,
+  formatDuration,
+  progressLine,
+  type Progress,
+  type ProgressOptions,
+  type ProgressUnit,
+} from './progress.js';

@@ -48,7 +48,10 @@ export function formatDuration(seconds: number): string {
 /** One line of progress text: amount, percentage, rate and ETA, then the caller's info. */
 export function progressLine(label: string, done: number, total: number, unit: ProgressUnit, elapsedSeconds: number, info = ''): string {
   const rate = elapsedSeconds > 0 ? done / elapsedSeconds : 0;
-  const amount = total > 0 ? `${formatAmount(done, unit)}/${formatAmount(total, unit)} (${((100 * done) / total).toFixed(1)}%)` : formatAmount(done, unit);
+  const amount =
+    total > 0
+      ? `${formatAmount(done, unit)}/${formatAmount(total, unit)} (${((100 * done) / total).toFixed(1)}%)`
+      : formatAmount(done, unit);
   const eta = total > 0 && rate > 0 ? formatDuration((total - done) / rate) : '?';
   const per = unit === 'bytes' ? `${formatAmount(rate, unit)}/s` : `${rate.toFixed(1)}/s`;
   return `${label} ${amount} ${per} ETA ${eta}${info ? ` ${info}` : ''}`;

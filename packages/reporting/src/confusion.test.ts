@@ -27,7 +27,7 @@ describe('confusionMatrix', () => {
     expect(() => confusionMatrixOfRuns([{ ...run!, testPredictions: undefined as unknown as number[] }])).toThrow(/testPredictions/);
   });
 
-  it('builds a run\'s matrix and sums the seeds of a row', () => {
+  it("builds a run's matrix and sums the seeds of a row", () => {
     // vgg5-ce seed 1 of the fixture: wrong at 0–7, predicting the next class: 2 errors per class.
     const seed1 = FIXTURE_RUNS.find((r) => r.row === 'vgg5-ce' && r.seed === 1);
     expect(seed1 && runConfusionMatrix(seed1)).toEqual([
@@ -45,6 +45,8 @@ describe('confusionMatrix', () => {
       [3, 0, 0, 17],
     ]);
     expect(sum.flat().reduce((a, b) => a + b, 0)).toBe(80);
-    expect(() => confusionMatrixOfRuns([makeRun('a', 1, []), makeRun('a', 2, [], { size: 8 })])).toThrow(/a seed 2 has 8 test examples, a seed 1 20/);
+    expect(() => confusionMatrixOfRuns([makeRun('a', 1, []), makeRun('a', 2, [], { size: 8 })])).toThrow(
+      /a seed 2 has 8 test examples, a seed 1 20/,
+    );
   });
 });

@@ -17,7 +17,10 @@ export function confusionMatrix(predictions: ClassIndices, labels: ClassIndices,
   for (let i = 0; i < labels.length; i++) {
     const truth = labels[i] as number;
     const predicted = predictions[i] as number;
-    for (const [what, v] of [['label', truth], ['prediction', predicted]] as const) {
+    for (const [what, v] of [
+      ['label', truth],
+      ['prediction', predicted],
+    ] as const) {
       if (!Number.isInteger(v) || v < 0 || v >= k) {
         throw new RangeError(`confusionMatrix: ${what} ${v} at index ${i} is not a class index below ${k}`);
       }

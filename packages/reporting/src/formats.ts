@@ -30,7 +30,8 @@ function verdictCell(row: TableRow): string {
   if (v.comparedSeeds === 0) return MISSING;
   const better = v.significantBetter;
   const worse = v.significantWorse;
-  const directions = better > 0 && worse > 0 ? ` (${better} better, ${worse} worse)` : better > 0 ? ' (better)' : worse > 0 ? ' (worse)' : '';
+  const directions =
+    better > 0 && worse > 0 ? ` (${better} better, ${worse} worse)` : better > 0 ? ' (better)' : worse > 0 ? ' (worse)' : '';
   return `${v.significantSeeds} of ${v.comparedSeeds}${directions}`;
 }
 
@@ -66,7 +67,9 @@ function humanTable(table: PaperTable): { headers: string[]; rows: string[][] } 
     row.isBaseline ? 'baseline' : perSeed(row, uniform, (s) => (s.vsBaseline ? formatSigned(s.vsBaseline.netImages) : MISSING)),
     row.isBaseline
       ? MISSING
-      : perSeed(row, uniform, (s) => (s.vsBaseline ? `${formatPValue(s.vsBaseline.pValue)}${s.vsBaseline.significant ? '*' : ''}` : MISSING)),
+      : perSeed(row, uniform, (s) =>
+          s.vsBaseline ? `${formatPValue(s.vsBaseline.pValue)}${s.vsBaseline.significant ? '*' : ''}` : MISSING,
+        ),
     verdictCell(row),
   ]);
   return { headers, rows };
@@ -74,7 +77,7 @@ function humanTable(table: PaperTable): { headers: string[]; rows: string[][] } 
 
 function legend(table: PaperTable): string {
   return (
-    'Best on test: the reference\'s selection, the epoch with the best test accuracy (optimistic). ' +
+    "Best on test: the reference's selection, the epoch with the best test accuracy (optimistic). " +
     'Val. selected: the epoch chosen on the validation split. ' +
     `Mean ± sample std (n − 1) and Student-t ${formatLevel(table.confidenceLevel)}% CI over seeds; ${MISSING}: undefined for one seed. ` +
     `Δ images: test images this row gets right minus the baseline's (${table.baselineLabel}), same seed. ` +
@@ -100,15 +103,7 @@ export function toMarkdown(table: PaperTable, options: MarkdownOptions = {}): st
   const { headers, rows } = humanTable(table);
   const line = (cells: readonly string[]) => `| ${cells.map(escapeMarkdown).join(' | ')} |`;
   const align = headers.map((_, i) => (i < 2 || i === headers.length - 1 ? '---' : '--:'));
-  const parts = [
-    `**${escapeMarkdown(table.title)}**`,
-    '',
-    line(headers),
-    `|${align.join('|')}|`,
-    ...rows.map(line),
-    '',
-    legend(table),
-  ];
+  const parts = [`**${escapeMarkdown(table.title)}**`, '', line(headers), `|${align.join('|')}|`, ...rows.map(line), '', legend(table)];
   if (options.summary ?? true) parts.push('', describeSignificance(table).trimEnd());
   return `${parts.join('\n')}\n`;
 }
@@ -204,7 +199,7 @@ const LATEX_SPECIALS: Record<string, string> = {
   '×': '$\\times$',
   '–': '--',
   '−': '$-$',
-  'Δ': '$\\Delta$',
+  Δ: '$\\Delta$',
   '<': '$<$',
   '>': '$>$',
 };

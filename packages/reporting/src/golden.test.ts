@@ -48,7 +48,13 @@ describe('golden paper tables', () => {
     expect(row?.bestTestAccuracy.mean).toBeCloseTo(0.9625, 12);
     expect(row?.bestTestAccuracy.std).toBeCloseTo(0.025 / Math.SQRT2, 12);
     expect(row?.bestTestAccuracy.ci?.halfWidth).toBeCloseTo(12.706204736 * 0.0125, 8);
-    expect(row?.verdict).toMatchObject({ comparedSeeds: 2, significantSeeds: 1, meanNetImages: 6, meanDifferencePoints: 15, conclusion: 'mixed' });
+    expect(row?.verdict).toMatchObject({
+      comparedSeeds: 2,
+      significantSeeds: 1,
+      meanNetImages: 6,
+      meanDifferencePoints: 15,
+      conclusion: 'mixed',
+    });
   });
 
   it('JSON round-trips to the same table', () => {

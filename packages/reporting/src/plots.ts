@@ -113,12 +113,25 @@ export async function accuracyCurvesSvg(runs: readonly RunRecord[], options: Acc
     encoding: {
       x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } },
       y: { field: 'accuracy', type: 'quantitative', title: 'accuracy (%)', scale: { zero: false } },
-      color: { field: 'label', type: 'nominal', title: 'model, loss', scale: { domain: labels }, sort: labels, legend: { labelLimit: 400 } },
+      color: {
+        field: 'label',
+        type: 'nominal',
+        title: 'model, loss',
+        scale: { domain: labels },
+        sort: labels,
+        legend: { labelLimit: 400 },
+      },
       strokeDash: {
         field: 'split',
         type: 'nominal',
         title: 'split',
-        scale: { domain: ['test', 'train'], range: [[1, 0], [6, 3]] },
+        scale: {
+          domain: ['test', 'train'],
+          range: [
+            [1, 0],
+            [6, 3],
+          ],
+        },
       },
     },
   };
@@ -144,20 +157,28 @@ export interface ConfusionMatrixOptions {
 export async function confusionMatrixSvg(input: RunRecord | ConfusionMatrix, options: ConfusionMatrixOptions = {}): Promise<string> {
   const matrix = Array.isArray(input) ? input : runConfusionMatrix(input);
   const k = matrix.length;
-  if (k === 0 || matrix.some((row) => row.length !== k)) throw new RangeError('confusionMatrixSvg: the matrix must be square and non-empty');
+  if (k === 0 || matrix.some((row) => row.length !== k))
+    throw new RangeError('confusionMatrixSvg: the matrix must be square and non-empty');
   // Names may cover more classes than the matrix has (a model's every output, of which the runs used the first k).
   const names = options.classNames ? options.classNames.slice(0, k) : Array.from({ length: k }, (_, i) => String(i));
   if (names.length !== k) throw new RangeError(`confusionMatrixSvg: ${names.length} class names for ${k} classes`);
   if (new Set(names).size !== k) throw new RangeError('confusionMatrixSvg: class names must be distinct');
   const cells = matrix.flatMap((row, t) =>
     row.map((count, p) => {
-      if (!Number.isInteger(count) || count < 0) throw new RangeError(`confusionMatrixSvg: cell [${t}][${p}] is ${count}, expected a count`);
+      if (!Number.isInteger(count) || count < 0)
+        throw new RangeError(`confusionMatrixSvg: cell [${t}][${p}] is ${count}, expected a count`);
       return { true: names[t] as string, predicted: names[p] as string, count };
     }),
   );
   const max = Math.max(1, ...cells.map((c) => c.count));
   const cell = options.cellSize ?? 22;
-  const axis = (field: 'true' | 'predicted', title: string) => ({ field, type: 'ordinal' as const, sort: names, title, axis: { labelAngle: 0 } });
+  const axis = (field: 'true' | 'predicted', title: string) => ({
+    field,
+    type: 'ordinal' as const,
+    sort: names,
+    title,
+    axis: { labelAngle: 0 },
+  });
   const spec: TopLevelSpec = {
     $schema: SCHEMA,
     title: titleOf(options.title ?? 'Confusion matrix', options.subtitle),

@@ -7,19 +7,25 @@ describe('validateRun', () => {
   it('accepts the fixture runs and typed arrays', () => {
     expect(() => validateRuns(FIXTURE_RUNS)).not.toThrow();
     const run = makeRun('vgg5-ce', 1, [0, 3]);
-    expect(() => validateRun({ ...run, testPredictions: Int32Array.from(run.testPredictions), testLabels: Int32Array.from(run.testLabels) })).not.toThrow();
+    expect(() =>
+      validateRun({ ...run, testPredictions: Int32Array.from(run.testPredictions), testLabels: Int32Array.from(run.testLabels) }),
+    ).not.toThrow();
   });
 
   it('rejects accuracies outside [0, 1], hinting at percents', () => {
     expect(() => validateRun(makeRun('vgg5-ce', 1, [], { bestTestAccuracy: 95.9 }))).toThrow(
       /vgg5-ce seed 1: bestTestAccuracy is 95.9, outside \[0, 1\] \(it looks like a percent/,
     );
-    expect(() => validateRun(makeRun('vgg5-ce', 1, [], { valSelectedTestAccuracy: -0.1 }))).toThrow(/valSelectedTestAccuracy is -0.1, outside/);
+    expect(() => validateRun(makeRun('vgg5-ce', 1, [], { valSelectedTestAccuracy: -0.1 }))).toThrow(
+      /valSelectedTestAccuracy is -0.1, outside/,
+    );
     const run = makeRun('vgg5-ce', 2, []);
     expect(() => validateRun({ ...run, epochs: [{ epoch: 1, trainAccuracy: 1.2, testAccuracy: 0.5 }] })).toThrow(
       /vgg5-ce seed 2: epochs\[0\]\.trainAccuracy is 1.2/,
     );
-    expect(() => validateRun({ ...run, epochs: [{ epoch: 1, trainAccuracy: 0.2, testAccuracy: Number.NaN }] })).toThrow(/testAccuracy is NaN/);
+    expect(() => validateRun({ ...run, epochs: [{ epoch: 1, trainAccuracy: 0.2, testAccuracy: Number.NaN }] })).toThrow(
+      /testAccuracy is NaN/,
+    );
   });
 
   it('rejects predictions and labels of different lengths', () => {
@@ -43,7 +49,9 @@ describe('validateRun', () => {
     expect(() => validateRun({ ...run, bestEpoch: 1.5 })).toThrow(/bestEpoch is 1.5, expected an integer/);
     expect(() => validateRun({ ...run, bestEpoch: 1 })).toThrow(/bestTestAccuracy 0.9 is not the test accuracy of bestEpoch 1 \(0.45\)/);
     const later = { epoch: 3, trainAccuracy: 0.8, testAccuracy: 0.95 };
-    expect(() => validateRun({ ...run, epochs: [...run.epochs, later] })).toThrow(/epoch 3 has a better test accuracy \(0.95\) than bestEpoch 2/);
+    expect(() => validateRun({ ...run, epochs: [...run.epochs, later] })).toThrow(
+      /epoch 3 has a better test accuracy \(0.95\) than bestEpoch 2/,
+    );
     // A tie with a later epoch is the same selection, and a run with no epochs recorded has nothing to check.
     expect(() => validateRun({ ...run, epochs: [...run.epochs, { ...later, testAccuracy: 0.9 }] })).not.toThrow();
     expect(() => validateRun({ ...run, epochs: [] })).not.toThrow();
@@ -51,7 +59,9 @@ describe('validateRun', () => {
 
   it('names an epoch entry that is not an object', () => {
     const run = makeRun('vgg5-ce', 1, []);
-    expect(() => validateRun({ ...run, epochs: [null as unknown as EpochAccuracies] })).toThrow(/vgg5-ce seed 1: epochs\[0\] is null, expected an object/);
+    expect(() => validateRun({ ...run, epochs: [null as unknown as EpochAccuracies] })).toThrow(
+      /vgg5-ce seed 1: epochs\[0\] is null, expected an object/,
+    );
   });
 
   it('rejects class indices that are not class indices', () => {
@@ -65,7 +75,9 @@ describe('validateRun', () => {
 describe('validateRuns', () => {
   it('rejects runs of one row with different test-set lengths', () => {
     const runs = [makeRun('vgg5-ce', 1, []), makeRun('vgg5-ce', 2, [], { size: 24 })];
-    expect(() => validateRuns(runs)).toThrow(/row vgg5-ce: its runs have different test-set lengths \(vgg5-ce seed 1: 20, vgg5-ce seed 2: 24\)/);
+    expect(() => validateRuns(runs)).toThrow(
+      /row vgg5-ce: its runs have different test-set lengths \(vgg5-ce seed 1: 20, vgg5-ce seed 2: 24\)/,
+    );
   });
 
   it('rejects rows on different test sets', () => {

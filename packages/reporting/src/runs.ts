@@ -102,10 +102,14 @@ export function largestClassIndex(values: ClassIndices): number {
 function checkBestEpoch(run: RunRecord, name: string, tolerance: number): void {
   const best = run.epochs.find((e) => e.epoch === run.bestEpoch);
   if (best === undefined) {
-    throw new RunRecordError(`${name}: bestEpoch ${run.bestEpoch} is not among the run's epochs (${run.epochs.map((e) => e.epoch).join(', ')})`);
+    throw new RunRecordError(
+      `${name}: bestEpoch ${run.bestEpoch} is not among the run's epochs (${run.epochs.map((e) => e.epoch).join(', ')})`,
+    );
   }
   if (Math.abs(best.testAccuracy - run.bestTestAccuracy) > tolerance) {
-    throw new RunRecordError(`${name}: bestTestAccuracy ${run.bestTestAccuracy} is not the test accuracy of bestEpoch ${run.bestEpoch} (${best.testAccuracy})`);
+    throw new RunRecordError(
+      `${name}: bestTestAccuracy ${run.bestTestAccuracy} is not the test accuracy of bestEpoch ${run.bestEpoch} (${best.testAccuracy})`,
+    );
   }
   const better = run.epochs.find((e) => e.testAccuracy - run.bestTestAccuracy > tolerance);
   if (better !== undefined) {
@@ -121,7 +125,8 @@ export function validateRun(run: RunRecord): void {
   if (typeof run !== 'object' || run === null) throw new RunRecordError('a run record must be an object');
   if (typeof run.row !== 'string' || run.row === '') throw new RunRecordError('a run record has no row name');
   const name = runName(run);
-  if (typeof run.seed !== 'number' || !Number.isFinite(run.seed)) throw new RunRecordError(`${run.row}: seed is ${String(run.seed)}, expected a number`);
+  if (typeof run.seed !== 'number' || !Number.isFinite(run.seed))
+    throw new RunRecordError(`${run.row}: seed is ${String(run.seed)}, expected a number`);
   if (typeof run.model !== 'string' || run.model === '') throw new RunRecordError(`${name}: model display name is missing`);
   if (typeof run.loss !== 'string' || run.loss === '') throw new RunRecordError(`${name}: loss display name is missing`);
   checkFraction(run.bestTestAccuracy, `${name}: bestTestAccuracy`);
@@ -142,7 +147,9 @@ export function validateRun(run: RunRecord): void {
   const n = run.testLabels.length;
   if (run.epochs.length > 0) checkBestEpoch(run, name, 0.5 / Math.max(n, 1));
   if (run.testPredictions.length !== n) {
-    throw new RunRecordError(`${name}: ${run.testPredictions.length} test predictions for ${n} test labels; they must have the same length`);
+    throw new RunRecordError(
+      `${name}: ${run.testPredictions.length} test predictions for ${n} test labels; they must have the same length`,
+    );
   }
   if (run.numClasses !== undefined) {
     if (!Number.isInteger(run.numClasses) || run.numClasses < 1) {

@@ -72,7 +72,7 @@ describe('mcnemarExact', () => {
     expect(mcnemarExact(0, 0)).toBe(1);
     expect(mcnemarExact(0, 1)).toBe(1); // 2 · 1/2
     expect(mcnemarExact(6, 0)).toBe(0.03125); // 2 · 1/64
-    expect(mcnemarExact(2, 10)).toBe(0.0385742187500); // 2 · (1 + 12 + 66)/4096 = 158/4096
+    expect(mcnemarExact(2, 10)).toBe(0.03857421875); // 2 · (1 + 12 + 66)/4096 = 158/4096
     expect(mcnemarExact(4, 7)).toBe(0.548828125); // 2 · (1 + 11 + 55 + 165 + 330)/2048
   });
 

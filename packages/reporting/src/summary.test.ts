@@ -7,7 +7,7 @@ import { buildPaperTable } from './table.js';
 const configuration = 'unit test';
 
 describe('describeSignificance', () => {
-  it('states each row\'s verdict from the numbers of the fixture table', () => {
+  it("states each row's verdict from the numbers of the fixture table", () => {
     const text = describeSignificance(buildPaperTable(FIXTURE_RUNS, FIXTURE_TABLE));
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^Against the baseline \(VGG-5, cross entropy\).*5% level \(40 test images: one image is 2.5 points\)\.$/);
@@ -25,14 +25,23 @@ describe('describeSignificance', () => {
   it('handles three seeds, rows without a paper value, unpaired and untested seeds', () => {
     const size = 3_800;
     const runs = [
-      ...[1, 2, 3].map((seed) => makeRun('vgg5-ce', seed, Array.from({ length: 40 }, (_, i) => i), { size })),
+      ...[1, 2, 3].map((seed) =>
+        makeRun(
+          'vgg5-ce',
+          seed,
+          Array.from({ length: 40 }, (_, i) => i),
+          { size },
+        ),
+      ),
       // 40 fixed, 3 new errors → b = 40, c = 3 each seed: p = 2 · (1 + 43 + 903 + 12341)/2^43 = 3.02e-9.
       ...[1, 2, 3].map((seed) => makeRun('vgg5-focal', seed, [100, 101, 102], { size, loss: 'focal' })),
       makeRun('vgg5-other', 9, [], { size, loss: 'other' }),
     ];
     const text = describeSignificance(buildPaperTable(runs, { configuration, baselineRow: 'vgg5-ce', published: FIXTURE_PUBLISHED }));
     expect(text).toContain('(3,800 test images: one image is 0.026 points)');
-    expect(text).toMatch(/- \*\*VGG-5, focal\*\*: significantly better at 5% in all 3 seeds \(seed 1: p = 3\.0e-9; seed 2: p = 3\.0e-9; seed 3: p = 3\.0e-9\)\. Mean difference \+37\.0 images of 3,800 \(\+0\.97 points\)\.\n/);
+    expect(text).toMatch(
+      /- \*\*VGG-5, focal\*\*: significantly better at 5% in all 3 seeds \(seed 1: p = 3\.0e-9; seed 2: p = 3\.0e-9; seed 3: p = 3\.0e-9\)\. Mean difference \+37\.0 images of 3,800 \(\+0\.97 points\)\.\n/,
+    );
     expect(text).toContain('- **VGG-5, other**: not tested: the baseline has no run with seed 9.');
   });
 
@@ -40,7 +49,12 @@ describe('describeSignificance', () => {
     const size = 400;
     const wrong = Array.from({ length: 20 }, (_, i) => i);
     // Seed 1: MIN-ENT gets 20 images wrong that the baseline gets right; seed 2 the reverse. p = 2 · 2^-20 each.
-    const runs = [makeRun('vgg5-ce', 1, [], { size }), makeRun('vgg5-ce', 2, wrong, { size }), makeRun('vgg5-minent', 1, wrong, { size }), makeRun('vgg5-minent', 2, [], { size })];
+    const runs = [
+      makeRun('vgg5-ce', 1, [], { size }),
+      makeRun('vgg5-ce', 2, wrong, { size }),
+      makeRun('vgg5-minent', 1, wrong, { size }),
+      makeRun('vgg5-minent', 2, [], { size }),
+    ];
     expect(describeSignificance(buildPaperTable(runs, { configuration, baselineRow: 'vgg5-ce', published: FIXTURE_PUBLISHED }))).toContain(
       '- **VGG-5, MINENT**: significant at 5% in both seeds but in opposite directions (1 better, 1 worse; seed 1: p = 1.9e-6; seed 2: p = 1.9e-6), ' +
         'not consistent across seeds. Mean difference 0.0 images of 400 (0.00 points).',
@@ -56,6 +70,10 @@ describe('describeSignificance', () => {
   });
 
   it('says so when there is nothing to compare', () => {
-    expect(describeSignificance(buildPaperTable([makeRun('vgg5-ce', 1, [])], { configuration, baselineRow: 'vgg5-ce', published: FIXTURE_PUBLISHED }))).toMatch(/There is no other row to compare\.\n$/);
+    expect(
+      describeSignificance(
+        buildPaperTable([makeRun('vgg5-ce', 1, [])], { configuration, baselineRow: 'vgg5-ce', published: FIXTURE_PUBLISHED }),
+      ),
+    ).toMatch(/There is no other row to compare\.\n$/);
   });
 });

@@ -36,9 +36,7 @@ function describeRow(row: TableRow, table: PaperTable, baseline: TableRow, paper
   const verdict = row.verdict;
   if (!verdict) return '';
   const alpha = `${formatLevel(table.alpha)}%`;
-  const ps = row.seeds
-    .flatMap((s) => (s.vsBaseline ? [`seed ${s.seed}: p = ${formatPValue(s.vsBaseline.pValue)}`] : []))
-    .join('; ');
+  const ps = row.seeds.flatMap((s) => (s.vsBaseline ? [`seed ${s.seed}: p = ${formatPValue(s.vsBaseline.pValue)}`] : [])).join('; ');
   const n = verdict.comparedSeeds;
   let text: string;
   switch (verdict.conclusion) {

@@ -15,7 +15,11 @@ describe('buildPaperTable', () => {
     expect(table.testSetSize).toBe(40);
     expect(table.title).toContain(FIXTURE_CONFIGURATION);
 
-    const extra = buildPaperTable([makeRun('vgg5-focal', 1, [1]), makeRun('vgg5-ce', 1, [0])], { configuration, baselineRow: 'vgg5-ce', published: FIXTURE_PUBLISHED });
+    const extra = buildPaperTable([makeRun('vgg5-focal', 1, [1]), makeRun('vgg5-ce', 1, [0])], {
+      configuration,
+      baselineRow: 'vgg5-ce',
+      published: FIXTURE_PUBLISHED,
+    });
     expect(extra.rows.map((r) => [r.row, r.paperAccuracy])).toEqual([
       ['vgg5-ce', 95.86],
       ['vgg5-focal', null],
@@ -31,11 +35,19 @@ describe('buildPaperTable', () => {
   });
 
   it('needs the baseline row and a configuration label', () => {
-    expect(() => buildPaperTable([makeRun('vgg5-minent', 1, [])], { configuration, baselineRow: 'vgg5-ce', published: FIXTURE_PUBLISHED })).toThrow(
-      /the baseline row vgg5-ce has no runs \(rows present: vgg5-minent\)/,
+    expect(() =>
+      buildPaperTable([makeRun('vgg5-minent', 1, [])], { configuration, baselineRow: 'vgg5-ce', published: FIXTURE_PUBLISHED }),
+    ).toThrow(/the baseline row vgg5-ce has no runs \(rows present: vgg5-minent\)/);
+    expect(() => buildPaperTable([makeRun('vgg5-ce', 1, [])], { configuration: ' ', baselineRow: 'vgg5-ce' })).toThrow(
+      /needs a configuration label/,
     );
-    expect(() => buildPaperTable([makeRun('vgg5-ce', 1, [])], { configuration: ' ', baselineRow: 'vgg5-ce' })).toThrow(/needs a configuration label/);
-    expect(() => buildPaperTable([makeRun('vgg5-ce', 1, [], { bestTestAccuracy: 2 })], { configuration, baselineRow: 'vgg5-ce', published: FIXTURE_PUBLISHED })).toThrow(/bestTestAccuracy is 2/);
+    expect(() =>
+      buildPaperTable([makeRun('vgg5-ce', 1, [], { bestTestAccuracy: 2 })], {
+        configuration,
+        baselineRow: 'vgg5-ce',
+        published: FIXTURE_PUBLISHED,
+      }),
+    ).toThrow(/bestTestAccuracy is 2/);
   });
 
   it('pairs by seed and leaves seeds without a baseline partner untested', () => {
@@ -43,7 +55,13 @@ describe('buildPaperTable', () => {
     const row = tableRow(buildPaperTable(runs, { configuration, baselineRow: 'vgg5-ce', published: FIXTURE_PUBLISHED }), 'vgg5-minent');
     expect(row.seeds[0]?.vsBaseline).toEqual({ b: 5, c: 0, both: 15, neither: 0, netImages: 5, pValue: 0.0625, significant: false });
     expect(row.seeds[1]?.vsBaseline).toBeNull();
-    expect(row.verdict).toMatchObject({ comparedSeeds: 1, unpairedSeeds: [7], meanNetImages: 5, meanDifferencePoints: 25, conclusion: 'not significant' });
+    expect(row.verdict).toMatchObject({
+      comparedSeeds: 1,
+      unpairedSeeds: [7],
+      meanNetImages: 5,
+      meanDifferencePoints: 25,
+      conclusion: 'not significant',
+    });
   });
 
   it('takes another baseline row and alpha', () => {
@@ -56,13 +74,19 @@ describe('buildPaperTable', () => {
   });
 
   it('leaves std and CI undefined for one seed and shows them as –', () => {
-    const table = buildPaperTable([makeRun('vgg5-ce', 1, [0]), makeRun('vgg5-minent', 1, [])], { configuration, baselineRow: 'vgg5-ce', published: FIXTURE_PUBLISHED });
+    const table = buildPaperTable([makeRun('vgg5-ce', 1, [0]), makeRun('vgg5-minent', 1, [])], {
+      configuration,
+      baselineRow: 'vgg5-ce',
+      published: FIXTURE_PUBLISHED,
+    });
     const row = tableRow(table, 'vgg5-minent');
     expect(row.bestTestAccuracy).toEqual({ n: 1, mean: 1, std: null, ci: null });
     expect(table.title).toContain('seed 1;');
     const markdown = toMarkdown(table);
     expect(markdown).toContain('| VGG-5 | MINENT | 95.933 | 100.00 | 100.00 | 100.00 ± – | – | 100.00 ± – | – | +1 | 1.000 | 0 of 1 |');
-    expect(toCsv(table).split('\n')[2]).toBe(`${configuration},vgg5-minent,VGG-5,MINENT,95.933,1,100.00,100.00,100.00,,,,100.00,,,,1,0,1,1,0,1,1`);
+    expect(toCsv(table).split('\n')[2]).toBe(
+      `${configuration},vgg5-minent,VGG-5,MINENT,95.933,1,100.00,100.00,100.00,,,,100.00,,,,1,0,1,1,0,1,1`,
+    );
     expect(toLatex(table)).toContain('100.00 $\\pm$ -- & -- &');
   });
 
@@ -75,12 +99,18 @@ describe('buildPaperTable', () => {
   });
 
   it('finds the best row by mean best-on-test accuracy', () => {
-    expect(bestRow(buildPaperTable(FIXTURE_RUNS, { configuration, baselineRow: 'vgg5-ce', published: FIXTURE_PUBLISHED })).row).toBe('vgg5-minent');
+    expect(bestRow(buildPaperTable(FIXTURE_RUNS, { configuration, baselineRow: 'vgg5-ce', published: FIXTURE_PUBLISHED })).row).toBe(
+      'vgg5-minent',
+    );
   });
 
   it('escapes LaTeX and quotes CSV fields', () => {
     const runs = [makeRun('vgg5-ce', 1, [], { model: 'VGG_5 & "co" 100%' })];
-    const table = buildPaperTable(runs, { configuration: 'width ×0.25, lr_decay 50%', baselineRow: 'vgg5-ce', published: FIXTURE_PUBLISHED });
+    const table = buildPaperTable(runs, {
+      configuration: 'width ×0.25, lr_decay 50%',
+      baselineRow: 'vgg5-ce',
+      published: FIXTURE_PUBLISHED,
+    });
     expect(toLatex(table)).toContain('VGG\\_5 \\& "co" 100\\% & cross entropy');
     expect(toLatex(table)).toContain('width $\\times$0.25, lr\\_decay 50\\%');
     expect(toCsv(table).split('\n')[1]).toMatch(/^"width ×0.25, lr_decay 50%",vgg5-ce,"VGG_5 & ""co"" 100%",/);
@@ -89,7 +119,11 @@ describe('buildPaperTable', () => {
 
   it('keeps every line break out of table rows and the LaTeX comment line', () => {
     const runs = [makeRun('vgg5-ce', 1, [], { loss: 'CE\nsecond line' })];
-    const table = buildPaperTable(runs, { configuration: 'sample A\r\\input{evil}\u2028end', baselineRow: 'vgg5-ce', published: FIXTURE_PUBLISHED });
+    const table = buildPaperTable(runs, {
+      configuration: 'sample A\r\\input{evil}\u2028end',
+      baselineRow: 'vgg5-ce',
+      published: FIXTURE_PUBLISHED,
+    });
     const markdown = toMarkdown(table, { summary: false });
     expect(markdown).toContain('| VGG-5 | CE second line | 95.86 |');
     const latex = toLatex(table);

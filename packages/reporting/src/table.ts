@@ -218,8 +218,14 @@ export function buildPaperTable(runs: readonly RunRecord[], options: PaperTableO
       paperAccuracy: paperByRow.get(row)?.paperAccuracy ?? null,
       isBaseline,
       seeds,
-      bestTestAccuracy: summarizeAccuracies(seeds.map((s) => s.bestTestAccuracy), confidenceLevel),
-      valSelectedTestAccuracy: summarizeAccuracies(seeds.map((s) => s.valSelectedTestAccuracy), confidenceLevel),
+      bestTestAccuracy: summarizeAccuracies(
+        seeds.map((s) => s.bestTestAccuracy),
+        confidenceLevel,
+      ),
+      valSelectedTestAccuracy: summarizeAccuracies(
+        seeds.map((s) => s.valSelectedTestAccuracy),
+        confidenceLevel,
+      ),
       verdict: isBaseline ? null : verdictOf(seeds, testSetSize),
     };
   });

@@ -45,7 +45,16 @@ describe('writeReport', () => {
     const table = buildPaperTable(FIXTURE_RUNS, FIXTURE_TABLE);
     const files = await writeReport(dir, table, FIXTURE_RUNS, { name: 'loss-table' });
     expect(files.markdown).toBe(join(dir, 'loss-table.md'));
-    expect((await readdir(dir)).sort()).toEqual(['accuracy-curves.svg', 'confusion-matrix.svg', 'loss-table.csv', 'loss-table.json', 'loss-table.md', 'loss-table.tex']);
-    await expect(writeReport(dir, table, FIXTURE_RUNS, { name: '../escape' })).rejects.toThrow("writeReport: the table's name must be a plain file name, got '../escape'");
+    expect((await readdir(dir)).sort()).toEqual([
+      'accuracy-curves.svg',
+      'confusion-matrix.svg',
+      'loss-table.csv',
+      'loss-table.json',
+      'loss-table.md',
+      'loss-table.tex',
+    ]);
+    await expect(writeReport(dir, table, FIXTURE_RUNS, { name: '../escape' })).rejects.toThrow(
+      "writeReport: the table's name must be a plain file name, got '../escape'",
+    );
   });
 });

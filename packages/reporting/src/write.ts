@@ -31,7 +31,12 @@ export interface ReportFiles {
  * `confusion-matrix.svg` (the best row by mean best-on-test accuracy, summed over its seeds).
  * Every file goes through a temporary file and a rename.
  */
-export async function writeReport(dir: string, table: PaperTable, runs: readonly RunRecord[], options: WriteReportOptions = {}): Promise<ReportFiles> {
+export async function writeReport(
+  dir: string,
+  table: PaperTable,
+  runs: readonly RunRecord[],
+  options: WriteReportOptions = {},
+): Promise<ReportFiles> {
   const name = options.name ?? 'paper-table';
   if (!/^[\w.-]+$/.test(name)) throw new Error(`writeReport: the table's name must be a plain file name, got '${name}'`);
   await mkdir(dir, { recursive: true });
@@ -50,7 +55,10 @@ export async function writeReport(dir: string, table: PaperTable, runs: readonly
   const confusion = await confusionMatrixSvg(confusionMatrixOfRuns(bestRuns), {
     ...(options.classNames ? { classNames: options.classNames } : {}),
     title: `Confusion matrix: ${rowLabel(best)} (best mean test accuracy)`,
-    subtitle: [`test predictions at the best-on-test epoch, summed over ${seeds.length === 1 ? 'seed' : 'seeds'} ${seeds.join(', ')}`, table.configuration],
+    subtitle: [
+      `test predictions at the best-on-test epoch, summed over ${seeds.length === 1 ? 'seed' : 'seeds'} ${seeds.join(', ')}`,
+      table.configuration,
+    ],
   });
   await Promise.all([
     writeFileAtomic(files.markdown, toMarkdown(table)),

@@ -42,11 +42,15 @@ if (!torch.found) {
   console.log(`@mixent/tfjs-backend-torch: the addon is not built: ${torch.message}`);
   process.exit(required ? 1 : 0);
 }
-console.log(`@mixent/tfjs-backend-torch: building the addon against libtorch ${torch.version} (${torch.source}, ${torch.root}${torch.cuda ? ', CUDA' : ''})`);
+console.log(
+  `@mixent/tfjs-backend-torch: building the addon against libtorch ${torch.version} (${torch.source}, ${torch.root}${torch.cuda ? ', CUDA' : ''})`,
+);
 const [command, ...args] = nodeGyp();
 const build = spawnSync(command, [...args, 'rebuild', '--jobs', 'max', ...nodeHeaders()], { cwd: native, stdio: 'inherit' });
 if (build.status !== 0) {
-  console.log(`@mixent/tfjs-backend-torch: the addon failed to build against ${torch.root} (node-gyp exited ${build.status ?? build.signal})`);
+  console.log(
+    `@mixent/tfjs-backend-torch: the addon failed to build against ${torch.root} (node-gyp exited ${build.status ?? build.signal})`,
+  );
   process.exit(required || process.env.npm_lifecycle_event !== 'install' ? 1 : 0);
 }
 writeFileSync(join(native, 'build', 'libtorch.json'), `${JSON.stringify(torch, null, 2)}\n`);

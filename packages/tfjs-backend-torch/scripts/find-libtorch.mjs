@@ -103,7 +103,16 @@ function gypValue(torch, key) {
       return torch.lib;
     case 'libs':
       // torch_cuda registers its kernels when loaded: keep it linked even though no symbol of it is used.
-      return [`-L${torch.lib}`, `-Wl,-rpath,${torch.lib}`, '-Wl,--no-as-needed', ...(torch.cuda ? ['-ltorch_cuda'] : []), '-ltorch_cpu', '-ltorch', '-lc10', '-Wl,--as-needed'].join(' ');
+      return [
+        `-L${torch.lib}`,
+        `-Wl,-rpath,${torch.lib}`,
+        '-Wl,--no-as-needed',
+        ...(torch.cuda ? ['-ltorch_cuda'] : []),
+        '-ltorch_cpu',
+        '-ltorch',
+        '-lc10',
+        '-Wl,--as-needed',
+      ].join(' ');
     case 'abi':
       return `_GLIBCXX_USE_CXX11_ABI=${torch.cxx11Abi ? 1 : 0}`;
     case 'cuda':
@@ -116,7 +125,9 @@ function gypValue(torch, key) {
 /** What identifies the libtorch found, for nx's cache: its folders, version, ABI and the libraries' sizes and times. */
 function fingerprint(torch) {
   if (!torch.found) return 'no libtorch';
-  const files = readdirSync(torch.lib).filter((name) => /^lib(torch|c10)[^/]*\.(so|dylib)$/.test(name)).sort();
+  const files = readdirSync(torch.lib)
+    .filter((name) => /^lib(torch|c10)[^/]*\.(so|dylib)$/.test(name))
+    .sort();
   const stamps = files.map((name) => {
     const stat = statSync(join(torch.lib, name));
     return `${name}:${stat.size}:${stat.mtimeMs}`;

@@ -22,7 +22,9 @@ describe('loading the addon', () => {
       }
     })();
     expect(error?.code).toBe(TORCH_UNAVAILABLE);
-    expect(error?.message).toMatch(/its native addon is not built .*no-such-dir.*pip install torch.*apt install libtorch-dev.*LIBTORCH=.*npm rebuild @mixent\/tfjs-backend-torch/);
+    expect(error?.message).toMatch(
+      /its native addon is not built .*no-such-dir.*pip install torch.*apt install libtorch-dev.*LIBTORCH=.*npm rebuild @mixent\/tfjs-backend-torch/,
+    );
   });
 
   it('with an addon that does not load, names it and the loader error', () => {
@@ -45,9 +47,15 @@ describe('settings', () => {
     expect(resolveTorchSettings(false, { MIXENT_TORCH_THREADS: '3' })).toEqual({ device: 'cpu', threads: 3 });
     expect(resolveTorchSettings(true, { MIXENT_TORCH_THREADS: '1' })).toEqual({ device: 'cuda', threads: 1 });
     expect(resolveTorchSettings(true, { MIXENT_TORCH_DEVICE: 'cpu', MIXENT_TORCH_THREADS: '1' }).device).toBe('cpu');
-    expect(() => resolveTorchSettings(false, { MIXENT_TORCH_DEVICE: 'cuda' })).toThrow(/MIXENT_TORCH_DEVICE=cuda, but the libtorch .* has no CUDA/);
-    expect(() => resolveTorchSettings(false, { MIXENT_TORCH_DEVICE: 'tpu' })).toThrow('MIXENT_TORCH_DEVICE=tpu: expected cpu, cuda or auto');
-    expect(() => resolveTorchSettings(false, { MIXENT_TORCH_THREADS: '0' })).toThrow('MIXENT_TORCH_THREADS=0: expected a whole number of at least 1');
+    expect(() => resolveTorchSettings(false, { MIXENT_TORCH_DEVICE: 'cuda' })).toThrow(
+      /MIXENT_TORCH_DEVICE=cuda, but the libtorch .* has no CUDA/,
+    );
+    expect(() => resolveTorchSettings(false, { MIXENT_TORCH_DEVICE: 'tpu' })).toThrow(
+      'MIXENT_TORCH_DEVICE=tpu: expected cpu, cuda or auto',
+    );
+    expect(() => resolveTorchSettings(false, { MIXENT_TORCH_THREADS: '0' })).toThrow(
+      'MIXENT_TORCH_THREADS=0: expected a whole number of at least 1',
+    );
   });
 });
 
@@ -62,13 +70,18 @@ if (torch.available) {
     it('describes what runs: libtorch version, device, threads, oneDNN', () => {
       const info = torchInfo();
       expect(info.version).toMatch(/^\d+\.\d+\.\d+$/);
-      expect(info.description).toBe(`torch (libtorch ${info.version}, ${info.device}, ${info.threads} thread${info.threads === 1 ? '' : 's'}${info.mkldnn && info.device === 'cpu' ? ', oneDNN' : ''}${info.device === 'cuda' ? (info.cudnn ? ', cuDNN' : ', no cuDNN') : ''})`);
+      expect(info.description).toBe(
+        `torch (libtorch ${info.version}, ${info.device}, ${info.threads} thread${info.threads === 1 ? '' : 's'}${info.mkldnn && info.device === 'cpu' ? ', oneDNN' : ''}${info.device === 'cuda' ? (info.cudnn ? ', cuDNN' : ', no cuDNN') : ''})`,
+      );
       expect(info.threads).toBe(Number(process.env.MIXENT_TORCH_THREADS || physicalCores()));
     });
 
     it('writes, reads, moves and disposes exactly: float32, int32, bool and strings', async () => {
       const before = tf.memory() as tf.MemoryInfo & { numBytesInTorch: number; numTorchTensors: number };
-      const a = tf.tensor2d([[1.5, -2], [3, 4.25]]);
+      const a = tf.tensor2d([
+        [1.5, -2],
+        [3, 4.25],
+      ]);
       const b = tf.tensor1d([7, -8, 9], 'int32');
       const c = tf.tensor1d([true, false, true], 'bool');
       const s = tf.tensor1d(['torch', 'ü']);
@@ -99,7 +112,10 @@ if (torch.available) {
       const cumulative = tf.cumsum(tf.tensor1d([1, 2, 3, 4]));
       expect(cumulative.dataSync()).toEqual(new Float32Array([1, 3, 6, 10]));
       // Also a native kernel on strings, which live in JavaScript, and int32 powers, which ATen refuses.
-      expect(tf.reshape(tf.tensor1d(['a', 'b', 'c', 'd']), [2, 2]).arraySync()).toEqual([['a', 'b'], ['c', 'd']]);
+      expect(tf.reshape(tf.tensor1d(['a', 'b', 'c', 'd']), [2, 2]).arraySync()).toEqual([
+        ['a', 'b'],
+        ['c', 'd'],
+      ]);
       expect(tf.pow(tf.tensor1d([2, 3], 'int32'), tf.tensor1d([3, 2], 'int32')).dataSync()).toEqual(new Int32Array([8, 9]));
       // Statistics that tfjs reads cyclically and ATen would broadcast differently.
       const normalized = tf.batchNorm(tf.ones([2, 4, 3, 5]), tf.zeros([1, 4, 1, 5]), tf.ones([1, 4, 1, 5]));

@@ -141,7 +141,13 @@ export class TorchBackend extends KernelBackend {
    * Runs one of the addon's kernels. Absent optional inputs are null or undefined; `dtype` casts every output to
    * it (tfjs' dtype rules are applied in src/kernels, not in C++).
    */
-  run(kernel: string, inputs: readonly (TensorInfo | null | undefined)[], ints: readonly number[] = [], floats: readonly number[] = [], dtype?: DataType): TensorInfo[] {
+  run(
+    kernel: string,
+    inputs: readonly (TensorInfo | null | undefined)[],
+    ints: readonly number[] = [],
+    floats: readonly number[] = [],
+    dtype?: DataType,
+  ): TensorInfo[] {
     const handles = inputs.map((input) => (input ? this.handle(input) : 0));
     const outputs = this.binding.run(kernel, handles, ints, floats, dtype === undefined ? -1 : DTYPE_CODES[nativeDtype(dtype)]);
     return outputs.map(([handle, code, ...shape]) => {

@@ -31,7 +31,13 @@ registerBackend(
 );
 
 /** What the torch backend runs on: libtorch's version, the device, threads, oneDNN and cuDNN, and a line for people. */
-export function torchInfo(): TorchSettings & { version: string; mkldnn: boolean; cudnn: boolean; cudaAvailable: boolean; description: string } {
+export function torchInfo(): TorchSettings & {
+  version: string;
+  mkldnn: boolean;
+  cudnn: boolean;
+  cudaAvailable: boolean;
+  description: string;
+} {
   const info = binding.info();
   const settings = resolveTorchSettings(info.cuda);
   return {

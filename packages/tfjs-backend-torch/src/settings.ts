@@ -38,12 +38,15 @@ export function resolveTorchSettings(cudaAvailable: boolean, env: NodeJS.Process
   const wanted = env.MIXENT_TORCH_DEVICE || 'auto';
   if (!['auto', 'cpu', 'cuda'].includes(wanted)) throw new Error(`MIXENT_TORCH_DEVICE=${wanted}: expected cpu, cuda or auto`);
   if (wanted === 'cuda' && !cudaAvailable) {
-    throw new Error('MIXENT_TORCH_DEVICE=cuda, but the libtorch the addon was built against has no CUDA, or sees no GPU: build it against a CUDA libtorch (pip install torch with CUDA, or the CUDA libtorch zip)');
+    throw new Error(
+      'MIXENT_TORCH_DEVICE=cuda, but the libtorch the addon was built against has no CUDA, or sees no GPU: build it against a CUDA libtorch (pip install torch with CUDA, or the CUDA libtorch zip)',
+    );
   }
   const device: TorchDevice = wanted === 'auto' ? (cudaAvailable ? 'cuda' : 'cpu') : (wanted as TorchDevice);
   const threadsText = env.MIXENT_TORCH_THREADS;
   const threads = threadsText ? Number(threadsText) : physicalCores();
-  if (!Number.isInteger(threads) || threads < 1) throw new Error(`MIXENT_TORCH_THREADS=${threadsText}: expected a whole number of at least 1`);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new Error(`MIXENT_TORCH_THREADS=${threadsText}: expected a whole number of at least 1`);
   return { device, threads };
 }
 

@@ -62,10 +62,8 @@ async function measure(layer: Layer): Promise<Record<Pass, number>> {
   const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC' };
   const kernels: Record<Pass, () => tf.Tensor> = {
     forward: () => tf.conv2d(x, filter, 1, 'same'),
-    filterGradient: () =>
-      tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { ...attrs, filterShape: filter.shape }) as tf.Tensor,
-    inputGradient: () =>
-      tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, { ...attrs, inputShape: x.shape }) as tf.Tensor,
+    filterGradient: () => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { ...attrs, filterShape: filter.shape }) as tf.Tensor,
+    inputGradient: () => tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, { ...attrs, inputShape: x.shape }) as tf.Tensor,
   };
   const result = {} as Record<Pass, number>;
   for (const pass of PASSES) result[pass] = Number((flop(layer) / (await medianSeconds(kernels[pass])) / 1e9).toFixed(2));

@@ -78,7 +78,10 @@ async function measure(name: BackendName, widthMultiplier = 1, profile = name ==
   }
   const model = vgg5({ seed: 0, widthMultiplier });
   const xs = tf.randomNormal([BATCH, 28, 28, 1], 0, 1, 'float32', 1);
-  const ys = tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 26), 'int32');
+  const ys = tf.tensor1d(
+    Array.from({ length: BATCH }, (_, i) => i % 26),
+    'int32',
+  );
   const optimizer = tf.train.adam(0.005);
   const variables = trainableVariables(model);
   // Each step ends by reading its result back, asynchronously: webgpu in Node has no synchronous read.
@@ -129,7 +132,8 @@ async function profileStep(step: () => Promise<void>): Promise<{ kernel: string;
   const info = await tf.profile(step);
   const byKernel = new Map<string, number>();
   // Entries named `<op>__op` time a whole op around its kernels: counting them would count twice.
-  for (const k of info.kernels.filter((k) => !k.name.endsWith('__op'))) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + Number(k.kernelTimeMs));
+  for (const k of info.kernels.filter((k) => !k.name.endsWith('__op')))
+    byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + Number(k.kernelTimeMs));
   const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
   return [...byKernel.entries()]
     .sort((a, b) => b[1] - a[1])
@@ -159,7 +163,8 @@ if (process.env.MIXENT_BENCH_ONE_WASM) {
 const only = process.env.MIXENT_BENCH_BACKENDS?.split(',').map((name) => name.trim());
 const backends: Record<string, BackendResult> = {};
 for (const name of BACKEND_NAMES) {
-  backends[name] = only && !only.includes(name) ? { available: false, note: 'not measured: left out by MIXENT_BENCH_BACKENDS' } : await measure(name);
+  backends[name] =
+    only && !only.includes(name) ? { available: false, note: 'not measured: left out by MIXENT_BENCH_BACKENDS' } : await measure(name);
 }
 // The width of the sample profile (what `mixent train` runs on CPU by default), where the convolutions shrink
 // with the square of the width and everything else only linearly.

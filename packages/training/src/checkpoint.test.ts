@@ -13,9 +13,18 @@ beforeAll(async () => {
 describe('checkpoints', () => {
   it('round-trip state and tensors exactly', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mixent-ckpt-'));
-    const weights = tf.tensor2d([[1.5, -2.25e-7], [3, Math.PI]]);
+    const weights = tf.tensor2d([
+      [1.5, -2.25e-7],
+      [3, Math.PI],
+    ]);
     const iter = tf.scalar(42, 'int32');
-    await saveCheckpoint(dir, { state: { epoch: 3, lr: 0.00123 }, tensors: [{ name: 'model/0', tensor: weights }, { name: 'optimizer/0', tensor: iter }] });
+    await saveCheckpoint(dir, {
+      state: { epoch: 3, lr: 0.00123 },
+      tensors: [
+        { name: 'model/0', tensor: weights },
+        { name: 'optimizer/0', tensor: iter },
+      ],
+    });
     const loaded = await loadCheckpoint<{ epoch: number; lr: number }>(dir);
     expect(loaded?.state).toEqual({ epoch: 3, lr: 0.00123 });
     expect(loaded?.tensors.map((t) => t.name)).toEqual(['model/0', 'optimizer/0']);
@@ -45,7 +54,9 @@ describe('checkpoints', () => {
     const t = tf.tensor1d([1, 2, 3]);
     await saveCheckpoint(dir, { state: {}, tensors: [{ name: 'x', tensor: t }] });
     writeFileSync(join(dir, 'checkpoint', 'tensors.bin'), new Uint8Array(5));
-    await expect(loadCheckpoint(dir)).rejects.toThrow(`${join(dir, 'checkpoint', 'tensors.bin')}: 5 bytes, expected 12: corrupt checkpoint`);
+    await expect(loadCheckpoint(dir)).rejects.toThrow(
+      `${join(dir, 'checkpoint', 'tensors.bin')}: 5 bytes, expected 12: corrupt checkpoint`,
+    );
     expect(existsSync(join(dir, 'checkpoint.next'))).toBe(false);
     t.dispose();
   });

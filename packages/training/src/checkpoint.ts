@@ -69,7 +69,8 @@ export async function loadCheckpoint<S>(runDir: string): Promise<Checkpoint<S> |
       throw new Error(`${dir}: corrupt checkpoint (${(error as Error).message})`);
     }
     const expected = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * 4, 0);
-    if (data.length !== expected) throw new Error(`${join(dir, 'tensors.bin')}: ${data.length} bytes, expected ${expected}: corrupt checkpoint`);
+    if (data.length !== expected)
+      throw new Error(`${join(dir, 'tensors.bin')}: ${data.length} bytes, expected ${expected}: corrupt checkpoint`);
     const buffer = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
     const decoded = tf.io.decodeWeights(buffer, specs);
     return { state, tensors: specs.map((spec) => ({ name: spec.name, tensor: decoded[spec.name] as tf.Tensor })) };

@@ -13,7 +13,10 @@ describe('training configs', () => {
   });
 
   it('applies defaults, then the profile, then the file, then flags', () => {
-    const config = resolveConfig('sample', [{ name: 'vgg5-minent', loss: { name: 'min-ent', options: { w1: 0.839 } }, epochs: 5 }, { seed: 3 }]);
+    const config = resolveConfig('sample', [
+      { name: 'vgg5-minent', loss: { name: 'min-ent', options: { w1: 0.839 } }, epochs: 5 },
+      { seed: 3 },
+    ]);
     expect(config.name).toBe('vgg5-minent');
     expect(config.loss).toEqual({ name: 'min-ent', options: { w1: 0.839 }, learnableWeights: false });
     expect(config.epochs).toBe(5); // the file beats the profile
@@ -31,7 +34,12 @@ describe('training configs', () => {
   });
 
   it('refuses unknown keys and bad values, naming each key and the reason', () => {
-    const bad = mergeConfig(DEFAULT_CONFIG, { epoch: 3, model: { widthMultiplier: -1, depth: 3 }, batchSize: 2.5, data: { dataset: 'mnist' } });
+    const bad = mergeConfig(DEFAULT_CONFIG, {
+      epoch: 3,
+      model: { widthMultiplier: -1, depth: 3 },
+      batchSize: 2.5,
+      data: { dataset: 'mnist' },
+    });
     let error: unknown;
     try {
       validateConfig(bad, 'configs/broken.json');
@@ -60,7 +68,10 @@ describe('training configs', () => {
         return (error as Error).message;
       }
     })();
-    expect(message?.split('\n').slice(1).sort()).toEqual(['  loss.learnableWeights.maxRatio: Too small: expected number to be >1', '  loss.learnableWeights.rate: unknown key']);
+    expect(message?.split('\n').slice(1).sort()).toEqual([
+      '  loss.learnableWeights.maxRatio: Too small: expected number to be >1',
+      '  loss.learnableWeights.rate: unknown key',
+    ]);
   });
 
   it('tells a recorded config from another: equal after a JSON round trip, whatever the key order', () => {

@@ -23,10 +23,9 @@ const lossSchema = z.strictObject({
   /** Options of that loss (w1, w2, b1, b2, eps, …); checked by the registry before training. */
   options: z.record(z.string(), z.number()),
   /** Learn w1, w2 (MIN-ENT, MIX-ENT) in their own optimizer group, or keep them fixed (false). */
-  learnableWeights: z.union(
-    [z.literal(false), z.strictObject({ learningRate: z.number().positive(), maxRatio: z.number().gt(1) })],
-    { error: 'expected false, or { "learningRate": number > 0, "maxRatio": number > 1 }' },
-  ),
+  learnableWeights: z.union([z.literal(false), z.strictObject({ learningRate: z.number().positive(), maxRatio: z.number().gt(1) })], {
+    error: 'expected false, or { "learningRate": number > 0, "maxRatio": number > 1 }',
+  }),
 });
 
 const dataSchema = z.strictObject({
@@ -51,37 +50,44 @@ const optimizerSchema = z.strictObject({
 });
 
 /** The schema of a complete training config. */
-export const trainConfigSchema = z.strictObject({
-  /** The run's name, e.g. the table row 'vgg5-minent'. */
-  name: z.string().min(1),
-  /** What the config is for, in words (configs are data, so this is their comment). */
-  description: z.string().optional(),
-  model: modelSchema,
-  loss: lossSchema,
-  data: dataSchema,
-  epochs: z.number().int().positive(),
-  batchSize: z.number().int().positive(),
-  evalBatchSize: z.number().int().positive(),
-  optimizer: optimizerSchema,
-  /**
-   * 'reference': after an epoch whose test accuracy does not beat the best so far, the learning
-   * rate becomes optimizer.learningRate · u³, u ~ U[0, 1) from the run's generator. 'constant': never changes.
-   */
-  schedule: z.enum(['reference', 'constant']),
-  /**
-   * The accuracy the 'reference' schedule watches: 'test', as the reference does (so the test set steers the
-   * learning rate, and through it even the validation-selected result), or 'validation', which keeps the test set
-   * out of every training decision (needs data.validationFraction > 0).
-   */
-  scheduleOn: z.enum(['test', 'validation']),
-  seed: z.number().int().min(0),
-  /** Steps between two 'step' lines of metrics.jsonl. */
-  logEvery: z.number().int().positive(),
-}).check((ctx) => {
-  if (ctx.value.scheduleOn === 'validation' && ctx.value.data.validationFraction === 0) {
-    ctx.issues.push({ code: 'custom', input: ctx.value.scheduleOn, path: ['scheduleOn'], message: "'validation' needs a validation split (data.validationFraction > 0)" });
-  }
-});
+export const trainConfigSchema = z
+  .strictObject({
+    /** The run's name, e.g. the table row 'vgg5-minent'. */
+    name: z.string().min(1),
+    /** What the config is for, in words (configs are data, so this is their comment). */
+    description: z.string().optional(),
+    model: modelSchema,
+    loss: lossSchema,
+    data: dataSchema,
+    epochs: z.number().int().positive(),
+    batchSize: z.number().int().positive(),
+    evalBatchSize: z.number().int().positive(),
+    optimizer: optimizerSchema,
+    /**
+     * 'reference': after an epoch whose test accuracy does not beat the best so far, the learning
+     * rate becomes optimizer.learningRate · u³, u ~ U[0, 1) from the run's generator. 'constant': never changes.
+     */
+    schedule: z.enum(['reference', 'constant']),
+    /**
+     * The accuracy the 'reference' schedule watches: 'test', as the reference does (so the test set steers the
+     * learning rate, and through it even the validation-selected result), or 'validation', which keeps the test set
+     * out of every training decision (needs data.validationFraction > 0).
+     */
+    scheduleOn: z.enum(['test', 'validation']),
+    seed: z.number().int().min(0),
+    /** Steps between two 'step' lines of metrics.jsonl. */
+    logEvery: z.number().int().positive(),
+  })
+  .check((ctx) => {
+    if (ctx.value.scheduleOn === 'validation' && ctx.value.data.validationFraction === 0) {
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value.scheduleOn,
+        path: ['scheduleOn'],
+        message: "'validation' needs a validation split (data.validationFraction > 0)",
+      });
+    }
+  });
 
 /** A complete, validated training config. */
 export type TrainConfig = z.infer<typeof trainConfigSchema>;

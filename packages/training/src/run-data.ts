@@ -18,10 +18,18 @@ export async function loadRunData(config: TrainConfig): Promise<RunData> {
   const { validationFraction, trainLimit, testLimit } = config.data;
   const split = stratifiedSplit(trainAll.labels, Rng.fromSeed('mixent/validation'), (n) => Math.round(n * validationFraction));
   const trainIndices =
-    trainLimit === null ? split.rest : Rng.fromSeed('mixent/train-limit').shuffle([...split.rest]).slice(0, trainLimit).sort((a, b) => a - b);
+    trainLimit === null
+      ? split.rest
+      : Rng.fromSeed('mixent/train-limit')
+          .shuffle([...split.rest])
+          .slice(0, trainLimit)
+          .sort((a, b) => a - b);
   const test =
     testLimit === null || testLimit >= testAll.count
       ? testAll
-      : selectExamples(testAll, stratifiedSplit(testAll.labels, Rng.fromSeed('mixent/test-limit'), (n) => Math.round((n * testLimit) / testAll.count)).taken);
+      : selectExamples(
+          testAll,
+          stratifiedSplit(testAll.labels, Rng.fromSeed('mixent/test-limit'), (n) => Math.round((n * testLimit) / testAll.count)).taken,
+        );
   return { train: selectExamples(trainAll, trainIndices), validation: selectExamples(trainAll, split.taken), test };
 }

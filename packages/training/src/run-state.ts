@@ -80,7 +80,12 @@ export interface EpochOutcome {
  * The state after an epoch: both selections (best on test, as the reference selects; best on validation, the honest
  * one), the schedule's next learning rate (drawn from `rng`), the clocks and the generators' states.
  */
-export function advanceRunState(state: RunState, outcome: EpochOutcome, rng: Rng, mathRandom: RngState): { state: RunState; improved: boolean } {
+export function advanceRunState(
+  state: RunState,
+  outcome: EpochOutcome,
+  rng: Rng,
+  mathRandom: RngState,
+): { state: RunState; improved: boolean } {
   const { config } = state;
   const { record, test, validation } = outcome;
   const improved = test.accuracy > state.bestTestAccuracy;

@@ -10,7 +10,13 @@ describe('the reference schedule', () => {
   it('draws base · u³ from the run generator after an epoch that does not improve', () => {
     const expected = 0.005 * Rng.fromSeed(7).next() ** 3;
     expect(nextLearningRate('reference', 0.005, 0.005, false, Rng.fromSeed(7))).toBe(expected);
-    const draws = Array.from({ length: 2000 }, ((rng) => () => nextLearningRate('reference', 0.005, 0.005, false, rng))(Rng.fromSeed(1)));
+    const draws = Array.from(
+      { length: 2000 },
+      (
+        (rng) => () =>
+          nextLearningRate('reference', 0.005, 0.005, false, rng)
+      )(Rng.fromSeed(1)),
+    );
     expect(Math.max(...draws)).toBeLessThan(0.005);
     expect(Math.min(...draws)).toBeGreaterThanOrEqual(0);
     // E[u³] = 1/4.

@@ -3,7 +3,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TESTED_TFJS_RELEASE, adamState, assertTestedTfjsRelease, isTestedTfjsRelease, restoreAdamState, setLearningRate } from './tfjs-internals.js';
+import {
+  TESTED_TFJS_RELEASE,
+  adamState,
+  assertTestedTfjsRelease,
+  isTestedTfjsRelease,
+  restoreAdamState,
+  setLearningRate,
+} from './tfjs-internals.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -23,7 +30,9 @@ describe('tfjs internals', () => {
     );
     // The tested release is the one installed here, and the one the package asks its users for.
     expect(isTestedTfjsRelease(tf.version_core)).toBe(true);
-    const { peerDependencies } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { peerDependencies: Record<string, string> };
+    const { peerDependencies } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      peerDependencies: Record<string, string>;
+    };
     for (const name of ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-wasm']) {
       expect(peerDependencies[name], name).toBe(`~${TESTED_TFJS_RELEASE}.0`);
     }
@@ -47,7 +56,13 @@ describe('tfjs internals', () => {
     const saved = tf.train.adam(0.1);
     stepTwice(saved, a);
     const state = await adamState('optimizer', saved);
-    expect(state.named.map((t) => t.name)).toEqual(['optimizer/0', 'optimizer/1', 'optimizer/2', 'optimizer/accBeta1', 'optimizer/accBeta2']);
+    expect(state.named.map((t) => t.name)).toEqual([
+      'optimizer/0',
+      'optimizer/1',
+      'optimizer/2',
+      'optimizer/accBeta1',
+      'optimizer/accBeta2',
+    ]);
     // A fresh optimizer on a copy of the variable, as a resumed run makes: after the restore it continues exactly.
     b.assign(a);
     const restored = tf.train.adam(0.1);

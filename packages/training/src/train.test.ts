@@ -29,17 +29,29 @@ describe('train', () => {
 
   it('writes config, environment, metrics, summary, predictions, model and checkpoint', () => {
     const { dir, summary } = reference;
-    for (const file of ['config.json', 'env.json', 'metrics.jsonl', 'summary.json', 'predictions.json', 'model/model.json', 'checkpoint/state.json']) {
+    for (const file of [
+      'config.json',
+      'env.json',
+      'metrics.jsonl',
+      'summary.json',
+      'predictions.json',
+      'model/model.json',
+      'checkpoint/state.json',
+    ]) {
       expect(existsSync(join(dir, file)), file).toBe(true);
     }
     const written = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as TrainSummary;
-    for (const key of ['bestTestAccuracy', 'valSelectedTestAccuracy', 'bestEpoch', 'epochs', 'imagesPerSecond'] as const) expect(written[key]).toEqual(summary[key]);
+    for (const key of ['bestTestAccuracy', 'valSelectedTestAccuracy', 'bestEpoch', 'epochs', 'imagesPerSecond'] as const)
+      expect(written[key]).toEqual(summary[key]);
     // The plain name is gone: the best-on-test figure says that it is selected on the test set.
     expect(Object.keys(written)).not.toContain('testAccuracy');
     expect(written.bestTestAccuracy).toBe(Math.max(...written.epochs.map((e) => e.testAccuracy)));
     expect(written.model).toBe('vgg5-w0.125');
     expect(JSON.parse(readFileSync(join(dir, 'env.json'), 'utf8'))).toMatchObject({ backend: 'wasm', seed: 0 });
-    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; epoch: number });
+    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; epoch: number });
     expect(lines.filter((l) => l.type === 'epoch').map((l) => l.epoch)).toEqual([1, 2, 3]);
     // 1,200 images in batches of 50 = 24 steps an epoch, one line every 5.
     expect(lines.filter((l) => l.type === 'step' && l.epoch === 1)).toHaveLength(4);
@@ -76,12 +88,20 @@ describe('train', () => {
     expect(readFileSync(join(dir, 'predictions.json'), 'utf8')).toBe(readFileSync(join(reference.dir, 'predictions.json'), 'utf8'));
     // Every line of metrics.jsonl, steps included, as the uninterrupted run wrote it: only the clock differs.
     expect(metricLines(dir)).toEqual(metricLines(reference.dir));
-    expect(metricLines(dir).filter((l) => 'testAccuracy' in l).map((l) => l.epoch)).toEqual([1, 2, 3]);
+    expect(
+      metricLines(dir)
+        .filter((l) => 'testAccuracy' in l)
+        .map((l) => l.epoch),
+    ).toEqual([1, 2, 3]);
   }, 180_000);
 
   it('refuses to overwrite a run without --resume, and a resume with another config or on another backend', async () => {
-    await expect(train(tinyConfig(), { outDir: reference.dir, ...quiet })).rejects.toThrow(`${reference.dir} already holds a run: resume it (--resume) or choose another output directory`);
-    await expect(train(tinyConfig({ seed: 9 }), { outDir: reference.dir, resume: true, ...quiet })).rejects.toThrow('the checkpoint was made with another config');
+    await expect(train(tinyConfig(), { outDir: reference.dir, ...quiet })).rejects.toThrow(
+      `${reference.dir} already holds a run: resume it (--resume) or choose another output directory`,
+    );
+    await expect(train(tinyConfig({ seed: 9 }), { outDir: reference.dir, resume: true, ...quiet })).rejects.toThrow(
+      'the checkpoint was made with another config',
+    );
     await selectBackend('cpu');
     try {
       const before = tf.memory().numTensors;
@@ -100,7 +120,11 @@ describe('train', () => {
   it('learns MIN-ENT weights in their own optimizer group, and records them each epoch', async () => {
     const config = tinyConfig({
       epochs: 2,
-      loss: { name: 'min-ent', options: { w1: 0.839, w2: 0.308, b1: 2.02, b2: 10.73 }, learnableWeights: { learningRate: 0.05, maxRatio: 100 } },
+      loss: {
+        name: 'min-ent',
+        options: { w1: 0.839, w2: 0.308, b1: 2.02, b2: 10.73 },
+        learnableWeights: { learningRate: 0.05, maxRatio: 100 },
+      },
     });
     const summary = await train(config, { outDir: runDir(), ...quiet });
     const weights = summary.epochs.map((e) => e.lossWeights);
@@ -108,9 +132,12 @@ describe('train', () => {
     // They moved from the start (their own learning rate is large), keeping the product w1·w2 fixed.
     expect(weights[1]!.w1).not.toBeCloseTo(0.839, 3);
     expect(weights[1]!.w1 * weights[1]!.w2).toBeCloseTo(0.839 * 0.308, 6);
-    await expect(train(tinyConfig({ loss: { name: 'focal', options: {}, learnableWeights: { learningRate: 0.05, maxRatio: 100 } } }), { outDir: runDir(), ...quiet })).rejects.toThrow(
-      "loss.learnableWeights: only 'min-ent' and 'mix-ent' have weights w1, w2 to learn, not 'focal'",
-    );
+    await expect(
+      train(tinyConfig({ loss: { name: 'focal', options: {}, learnableWeights: { learningRate: 0.05, maxRatio: 100 } } }), {
+        outDir: runDir(),
+        ...quiet,
+      }),
+    ).rejects.toThrow("loss.learnableWeights: only 'min-ent' and 'mix-ent' have weights w1, w2 to learn, not 'focal'");
   }, 120_000);
 
   it('lets the schedule watch the validation accuracy instead of the test accuracy', async () => {
@@ -151,7 +178,9 @@ describe('train', () => {
     const error = await train(tinyConfig({ optimizer: { learningRate: 1e38 } }), { outDir: dir, ...quiet }).catch((e: unknown) => e);
     expect(tf.memory().numTensors).toBe(before);
     expect(error).toBeInstanceOf(DivergenceError);
-    expect((error as Error).message).toMatch(/^tiny: the loss is (NaN|Infinity|-Infinity) at epoch 1, step \d+; stopped\. No epoch had finished, so there is no checkpoint\.$/);
+    expect((error as Error).message).toMatch(
+      /^tiny: the loss is (NaN|Infinity|-Infinity) at epoch 1, step \d+; stopped\. No epoch had finished, so there is no checkpoint\.$/,
+    );
     expect(existsSync(join(dir, 'checkpoint'))).toBe(false);
   }, 60_000);
 

@@ -130,7 +130,11 @@ async function claimRunFolder(outDir: string, resume: boolean): Promise<void> {
 }
 
 /** The run folder's checkpoint, if any, once it is known to belong to this config and backend. */
-async function openCheckpoint(config: TrainConfig, outDir: string, log: (line: string) => void): Promise<{ state: RunState; tensors: NamedTensor[] } | undefined> {
+async function openCheckpoint(
+  config: TrainConfig,
+  outDir: string,
+  log: (line: string) => void,
+): Promise<{ state: RunState; tensors: NamedTensor[] } | undefined> {
   const checkpoint = await readTrainerCheckpoint(outDir);
   if (!checkpoint) {
     log(`${outDir}: no checkpoint to resume from; starting from epoch 1`);
@@ -164,7 +168,8 @@ async function trainEpoch(trainer: TrainerState): Promise<void> {
   const trainSeconds = (performance.now() - started) / 1000;
   // The loss is read before each update: the last update of an epoch can break the weights unseen.
   const broken = await firstNonFinite(trainedTensors(trainer));
-  if (broken !== undefined) throw divergence(trainer, `${broken} holds NaN or infinite values after epoch ${epoch}; stopped before evaluating or saving it.`);
+  if (broken !== undefined)
+    throw divergence(trainer, `${broken} holds NaN or infinite values after epoch ${epoch}; stopped before evaluating or saving it.`);
   const { model, data, config, learnable } = trainer;
   const validation = data.validation.count > 0 ? await evaluate(model, data.validation, config.evalBatchSize) : undefined;
   const test = await evaluate(model, data.test, config.evalBatchSize);
@@ -204,7 +209,14 @@ async function trainSteps(trainer: TrainerState, epoch: number): Promise<{ loss:
       totals.seen += batch.size;
       progress?.update(totals.seen, `loss ${(totals.loss / totals.seen).toFixed(4)} acc ${(totals.correct / totals.seen).toFixed(4)}`);
       if (step % config.logEvery === 0) {
-        await trainer.metrics.append({ type: 'step', epoch, step, loss, accuracy: correct / batch.size, learningRate: trainer.run.learningRate });
+        await trainer.metrics.append({
+          type: 'step',
+          epoch,
+          step,
+          loss,
+          accuracy: correct / batch.size,
+          learningRate: trainer.run.learningRate,
+        });
       }
     }
   } finally {
@@ -260,7 +272,11 @@ async function writeSummary({ config, run, data, environment, outDir }: TrainerS
     counts: environment.counts,
     backend: environment.backend,
   };
-  const predictions: RunPredictions = { labels: Array.from(data.test.labels), bestEpoch: run.bestPredictions, valSelectedEpoch: run.valSelectedPredictions };
+  const predictions: RunPredictions = {
+    labels: Array.from(data.test.labels),
+    bestEpoch: run.bestPredictions,
+    valSelectedEpoch: run.valSelectedPredictions,
+  };
   await writeFileAtomic(join(outDir, 'predictions.json'), JSON.stringify(predictions));
   await writeFileAtomic(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;

@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type Batch, Rng, batchToTensors } from '@mixent/data';
-import { type LearnableWeights, type LossFunction, type LossName, type LossOptionsByName, createLearnableWeights, getLoss } from '@mixent/losses';
+import {
+  type LearnableWeights,
+  type LossFunction,
+  type LossName,
+  type LossOptionsByName,
+  createLearnableWeights,
+  getLoss,
+} from '@mixent/losses';
 import { getModel, trainableVariables } from '@mixent/models';
 import { type NamedTensor, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
@@ -62,7 +69,10 @@ export function createTrainer(context: TrainerContext): TrainerState {
   const learned = config.loss.learnableWeights;
   const learnable = learned
     ? {
-        weights: createLearnableWeights({ w1: config.loss.options.w1 ?? 1, w2: config.loss.options.w2 ?? 1 }, { maxRatio: learned.maxRatio }),
+        weights: createLearnableWeights(
+          { w1: config.loss.options.w1 ?? 1, w2: config.loss.options.w2 ?? 1 },
+          { maxRatio: learned.maxRatio },
+        ),
         optimizer: tf.train.adam(learned.learningRate, beta1, beta2, epsilon),
       }
     : undefined;

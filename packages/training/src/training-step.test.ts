@@ -17,9 +17,9 @@ function fixedBatch(size: number): { x: tf.Tensor; y: tf.Tensor } {
     y: tf.oneHot(
       tf.tensor1d(
         Array.from({ length: size }, (_, i) => i % 26),
-        'int32'
+        'int32',
       ),
-      62
+      62,
     ),
   }));
 }
@@ -92,17 +92,20 @@ describe('training VGG-5 and Spinal-VGG on the wasm backend', () => {
     for (const { variable, relativeError } of agreement.variables) expect(relativeError, variable).toBeLessThan(1e-3);
   });
 
-  it.each(MODEL_NAMES)('%s: webgpu gives the gradients of wasm where a WebGPU adapter exists, a clear error where none does', async (name) => {
-    const adapter = await dawnAdapter();
-    if (WEBGPU_REQUIRED) expect(adapter, 'MIXENT_REQUIRE_WEBGPU=1 but Dawn finds no adapter').toBeDefined();
-    if (!adapter) {
-      await expect(selectBackend('webgpu')).rejects.toThrow(/WebGPU found no adapter: .*lavapipe/);
-      return;
-    }
-    const agreement = await compareTrainingStep(name, 'wasm', 'webgpu');
-    expect(agreement.candidate.name).toBe('webgpu');
-    expect(agreement.variables.map((v) => v.variable)).toEqual(trainableNames(name));
-    for (const { variable, relativeError } of agreement.variables) expect(relativeError, variable).toBeLessThan(1e-3);
-    await tf.setBackend('wasm');
-  });
+  it.each(MODEL_NAMES)(
+    '%s: webgpu gives the gradients of wasm where a WebGPU adapter exists, a clear error where none does',
+    async (name) => {
+      const adapter = await dawnAdapter();
+      if (WEBGPU_REQUIRED) expect(adapter, 'MIXENT_REQUIRE_WEBGPU=1 but Dawn finds no adapter').toBeDefined();
+      if (!adapter) {
+        await expect(selectBackend('webgpu')).rejects.toThrow(/WebGPU found no adapter: .*lavapipe/);
+        return;
+      }
+      const agreement = await compareTrainingStep(name, 'wasm', 'webgpu');
+      expect(agreement.candidate.name).toBe('webgpu');
+      expect(agreement.variables.map((v) => v.variable)).toEqual(trainableNames(name));
+      for (const { variable, relativeError } of agreement.variables) expect(relativeError, variable).toBeLessThan(1e-3);
+      await tf.setBackend('wasm');
+    },
+  );
 });

@@ -69,10 +69,6 @@ export function layerTable(model: tfl.LayersModel): string {
     const trainable = n(countParams(layer.trainableWeights));
     return `| \`${layer.name}\` | ${type} | ${shape} | ${trainable} | ${n(countParams(layer.nonTrainableWeights))} |`;
   });
-  const total = `| **total** | | | **${n(countParams(model.trainableWeights))}** | **${n(
-    countParams(model.nonTrainableWeights)
-  )}** |`;
-  return ['| layer | type | output shape | trainable | BN statistics |', '|---|---|---|--:|--:|', ...rows, total].join(
-    '\n'
-  );
+  const total = `| **total** | | | **${n(countParams(model.trainableWeights))}** | **${n(countParams(model.nonTrainableWeights))}** |`;
+  return ['| layer | type | output shape | trainable | BN statistics |', '|---|---|---|--:|--:|', ...rows, total].join('\n');
 }

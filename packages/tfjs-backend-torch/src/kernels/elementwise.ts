@@ -3,7 +3,32 @@ import { DTYPE_CODES } from '../binding.js';
 import { input, nativeKernel } from './define.js';
 
 /** Unary kernels whose output is float32 whatever the input. */
-const FLOAT_UNARY = ['Acos', 'Asin', 'Atan', 'Ceil', 'Cos', 'Cosh', 'Elu', 'Erf', 'Exp', 'Expm1', 'Floor', 'Log', 'Log1p', 'Reciprocal', 'Round', 'Rsqrt', 'Selu', 'Sigmoid', 'Sin', 'Sinh', 'Softplus', 'Sqrt', 'Tan', 'Tanh'];
+const FLOAT_UNARY = [
+  'Acos',
+  'Asin',
+  'Atan',
+  'Ceil',
+  'Cos',
+  'Cosh',
+  'Elu',
+  'Erf',
+  'Exp',
+  'Expm1',
+  'Floor',
+  'Log',
+  'Log1p',
+  'Reciprocal',
+  'Round',
+  'Rsqrt',
+  'Selu',
+  'Sigmoid',
+  'Sin',
+  'Sinh',
+  'Softplus',
+  'Sqrt',
+  'Tan',
+  'Tanh',
+];
 /** Unary kernels that keep the input's dtype. */
 const SAME_UNARY = ['Abs', 'Identity', 'Neg', 'OnesLike', 'Relu', 'Relu6', 'Sign', 'Square', 'ZerosLike'];
 /** Unary kernels whose output is bool. */
@@ -38,8 +63,16 @@ export const ELEMENTWISE_KERNELS: readonly KernelConfig[] = [
     const [a, b] = [input(inputs, 'a'), input(inputs, 'b')];
     return a.dtype === 'float32' || b.dtype === 'float32' ? { inputs: [a, b], dtype: upcastType(a.dtype, b.dtype) } : undefined;
   }),
-  nativeKernel('Step', (inputs, attrs) => ({ inputs: [input(inputs, 'x')], floats: [attrs.alpha as number], dtype: input(inputs, 'x').dtype })),
-  nativeKernel('LeakyRelu', (inputs, attrs) => ({ inputs: [input(inputs, 'x')], floats: [attrs.alpha as number], dtype: input(inputs, 'x').dtype })),
+  nativeKernel('Step', (inputs, attrs) => ({
+    inputs: [input(inputs, 'x')],
+    floats: [attrs.alpha as number],
+    dtype: input(inputs, 'x').dtype,
+  })),
+  nativeKernel('LeakyRelu', (inputs, attrs) => ({
+    inputs: [input(inputs, 'x')],
+    floats: [attrs.alpha as number],
+    dtype: input(inputs, 'x').dtype,
+  })),
   nativeKernel('ClipByValue', (inputs, attrs) => ({
     inputs: [input(inputs, 'x')],
     floats: [attrs.clipValueMin as number, attrs.clipValueMax as number],

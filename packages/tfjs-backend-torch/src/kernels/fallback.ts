@@ -1,5 +1,13 @@
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { type DataId, type KernelConfig, type KernelFunc, type NamedTensorInfoMap, type TensorInfo, getKernel, getKernelsForBackend } from '@tensorflow/tfjs-core';
+import {
+  type DataId,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedTensorInfoMap,
+  type TensorInfo,
+  getKernel,
+  getKernelsForBackend,
+} from '@tensorflow/tfjs-core';
 import type { TorchBackend } from '../backend.js';
 
 /**

@@ -114,13 +114,21 @@ export const NN_KERNELS: readonly KernelConfig[] = [
     const [dy, filter] = [input(inputs, 'dy'), input(inputs, 'filter')];
     const inputShape = attrs.inputShape as number[];
     if (attrs.dataFormat !== 'NHWC') return undefined;
-    return { inputs: [dy, filter], ints: [...inputShape, ...windowInts(convInfo(inputShape, filter.shape, { ...attrs, dilations: 1 }))], dtype: 'float32' };
+    return {
+      inputs: [dy, filter],
+      ints: [...inputShape, ...windowInts(convInfo(inputShape, filter.shape, { ...attrs, dilations: 1 }))],
+      dtype: 'float32',
+    };
   }),
   nativeKernel('Conv2DBackpropFilter', (inputs, attrs) => {
     const [x, dy] = [input(inputs, 'x'), input(inputs, 'dy')];
     const filterShape = attrs.filterShape as number[];
     if (attrs.dataFormat !== 'NHWC') return undefined;
-    return { inputs: [x, dy], ints: [...filterShape, ...windowInts(convInfo(x.shape, filterShape, { ...attrs, dilations: 1 }))], dtype: 'float32' };
+    return {
+      inputs: [x, dy],
+      ints: [...filterShape, ...windowInts(convInfo(x.shape, filterShape, { ...attrs, dilations: 1 }))],
+      dtype: 'float32',
+    };
   }),
   pool('MaxPool'),
   pool('AvgPool'),

@@ -69,7 +69,12 @@ export const SHAPE_KERNELS: readonly KernelConfig[] = [
   nativeKernel('OneHot', (inputs, attrs) => {
     const dtype = attrs.dtype as TensorInfo['dtype'];
     if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool') return undefined;
-    return { inputs: [input(inputs, 'indices')], ints: [attrs.depth as number, DTYPE_CODES[dtype]], floats: [attrs.onValue as number, attrs.offValue as number], dtype };
+    return {
+      inputs: [input(inputs, 'indices')],
+      ints: [attrs.depth as number, DTYPE_CODES[dtype]],
+      floats: [attrs.onValue as number, attrs.offValue as number],
+      dtype,
+    };
   }),
   nativeKernel('Select', (inputs) => {
     const [t, e] = [input(inputs, 't'), input(inputs, 'e')];

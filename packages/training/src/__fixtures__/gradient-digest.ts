@@ -9,9 +9,15 @@ import { initWasmBackend } from '../backends/wasm.js';
 const { threads } = await initWasmBackend();
 const model = vgg5({ seed: 0, widthMultiplier: 0.25 });
 const x = tf.randomNormal([32, 28, 28, 1], 0, 1, 'float32', 1);
-const y = tf.tensor1d(Array.from({ length: 32 }, (_, i) => i % 26), 'int32');
+const y = tf.tensor1d(
+  Array.from({ length: 32 }, (_, i) => i % 26),
+  'int32',
+);
 // training: false leaves dropout out, so that nothing but the kernels decides the numbers.
-const { value, grads } = tf.variableGrads(() => crossEntropy(y, model.apply(x, { training: false }) as tf.Tensor), trainableVariables(model));
+const { value, grads } = tf.variableGrads(
+  () => crossEntropy(y, model.apply(x, { training: false }) as tf.Tensor),
+  trainableVariables(model),
+);
 const digest = createHash('sha256');
 for (const t of [value, ...Object.values(grads)]) digest.update(new Uint8Array((await t.data()).buffer));
 console.log(JSON.stringify({ threads, digest: digest.digest('hex') }));

@@ -30,11 +30,18 @@ export const quiet = { progress: false, log: () => {} };
 export const runDir = () => mkdtempSync(join(tmpdir(), 'mixent-train-'));
 
 /** What must be equal between two runs of one config: everything but the clock. */
-export const timeless = (summary: TrainSummary) => ({ ...summary, imagesPerSecond: 0, epochs: summary.epochs.map((e) => ({ ...e, seconds: 0 })) });
+export const timeless = (summary: TrainSummary) => ({
+  ...summary,
+  imagesPerSecond: 0,
+  epochs: summary.epochs.map((e) => ({ ...e, seconds: 0 })),
+});
 
 /** Every line of a run's metrics.jsonl, steps included, without the clock. */
 export const metricLines = (dir: string) =>
-  readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => ({ ...(JSON.parse(l) as EpochRecord), seconds: 0 }));
+  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => ({ ...(JSON.parse(l) as EpochRecord), seconds: 0 }));
 
 /**
  * Trains `config` into `dir` in a child process on `backend`, kills it with SIGKILL once epoch 1 is checkpointed
@@ -45,10 +52,22 @@ export async function killAndResume(config: TrainConfig, dir: string, backend: s
   const configPath = join(dir, 'tiny.json');
   writeFileSync(configPath, JSON.stringify(config));
   const child = (flag?: string) =>
-    spawn(process.execPath, ['--conditions=@mixent/source', '--import', 'tsx', join(import.meta.dirname, 'train-child.ts'), configPath, dir, ...(flag ? [flag] : [])], {
-      stdio: 'ignore',
-      env: { ...process.env, MIXENT_BACKEND: backend },
-    });
+    spawn(
+      process.execPath,
+      [
+        '--conditions=@mixent/source',
+        '--import',
+        'tsx',
+        join(import.meta.dirname, 'train-child.ts'),
+        configPath,
+        dir,
+        ...(flag ? [flag] : []),
+      ],
+      {
+        stdio: 'ignore',
+        env: { ...process.env, MIXENT_BACKEND: backend },
+      },
+    );
   const first = child();
   const killedAt = await new Promise<number>((resolve, reject) => {
     const timer = setInterval(() => {

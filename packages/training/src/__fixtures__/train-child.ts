@@ -5,4 +5,9 @@ import { selectBackend, train, type TrainConfig } from '../index.js';
 
 const [configPath, outDir, flag] = process.argv.slice(2) as [string, string, string | undefined];
 await selectBackend(process.env.MIXENT_BACKEND || 'wasm');
-await train(JSON.parse(readFileSync(configPath, 'utf8')) as TrainConfig, { outDir, resume: flag === '--resume', progress: false, log: () => {} });
+await train(JSON.parse(readFileSync(configPath, 'utf8')) as TrainConfig, {
+  outDir,
+  resume: flag === '--resume',
+  progress: false,
+  log: () => {},
+});

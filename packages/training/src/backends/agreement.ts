@@ -82,7 +82,10 @@ async function stepGradients(name: ModelName, options: TrainingStepOptions): Pro
   const model = getModel(name, { widthMultiplier, seed, dropout: 0 });
   const { x, labels } = tf.tidy(() => ({
     x: tf.randomUniform([batchSize, 28, 28, 1], 0, 1, 'float32', 7),
-    labels: tf.tensor1d(Array.from({ length: batchSize }, (_, i) => i % 26), 'int32'),
+    labels: tf.tensor1d(
+      Array.from({ length: batchSize }, (_, i) => i % 26),
+      'int32',
+    ),
   }));
   const variables = trainableVariables(model);
   const { grads, value } = tf.variableGrads(() => crossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor), variables);

@@ -8,8 +8,12 @@ import { BackendUnavailableError, selectBackend } from './select.js';
 
 /** Whether @mixent/tfjs-backend-torch loads here (its addon built against a libtorch); CI requires it. */
 async function torchLoads(): Promise<boolean> {
-  const loads = await import('@mixent/tfjs-backend-torch' as string).then(() => true, () => false);
-  if (process.env.MIXENT_REQUIRE_TORCH === '1' && !loads) throw new Error('MIXENT_REQUIRE_TORCH=1, but @mixent/tfjs-backend-torch does not load');
+  const loads = await import('@mixent/tfjs-backend-torch' as string).then(
+    () => true,
+    () => false,
+  );
+  if (process.env.MIXENT_REQUIRE_TORCH === '1' && !loads)
+    throw new Error('MIXENT_REQUIRE_TORCH=1, but @mixent/tfjs-backend-torch does not load');
   return loads;
 }
 
@@ -26,7 +30,9 @@ describe('selectBackend', () => {
     const threads = Math.min(8, Math.max(1, Math.floor(availableParallelism() / 2)));
     expect(info.description).toBe(`wasm (SIMD, ${threads} thread${threads === 1 ? '' : 's'}, mixent gradient kernels)`);
     // The gradient kernels are in place: a convolution's filter gradient runs.
-    const grad = tf.grad((w) => tf.sum(tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, 'same')))(tf.ones([3, 3, 1, 1]));
+    const grad = tf.grad((w) => tf.sum(tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, 'same')))(
+      tf.ones([3, 3, 1, 1]),
+    );
     expect(grad.shape).toEqual([3, 3, 1, 1]);
   });
 
@@ -44,7 +50,9 @@ describe('selectBackend', () => {
   it('says how to get a backend that is not installed', async () => {
     const error = (await selectBackend('tensorflow').catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(BackendUnavailableError);
-    expect(error.message).toMatch(/neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed\. Install one \(npm install @tensorflow\/tfjs-node-gpu/);
+    expect(error.message).toMatch(
+      /neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed\. Install one \(npm install @tensorflow\/tfjs-node-gpu/,
+    );
     await expect(selectBackend('tpu')).rejects.toThrow("unknown backend 'tpu': choose one of torch, tensorflow, webgpu, wasm, cpu or auto");
   });
 });

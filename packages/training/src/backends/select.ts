@@ -83,12 +83,12 @@ const STARTERS: Readonly<Record<BackendName, Starter>> = Object.freeze({
     }
     if (broken.length > 0) {
       throw new BackendUnavailableError(
-        `backend 'tensorflow' is not available: ${broken.join('; ')}; reinstall it where its install script can download libtensorflow`
+        `backend 'tensorflow' is not available: ${broken.join('; ')}; reinstall it where its install script can download libtensorflow`,
       );
     }
     throw new BackendUnavailableError(
       "backend 'tensorflow' is not available: neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed. " +
-        'Install one (npm install @tensorflow/tfjs-node-gpu: CUDA 11.2 and cuDNN 8.1, and its install script downloads libtensorflow from Google storage), or use --backend wasm'
+        'Install one (npm install @tensorflow/tfjs-node-gpu: CUDA 11.2 and cuDNN 8.1, and its install script downloads libtensorflow from Google storage), or use --backend wasm',
     );
   },
   async webgpu(auto) {
@@ -141,9 +141,7 @@ export async function selectBackend(preference: string | undefined = process.env
   const choice = preference || 'auto';
   if (choice !== 'auto') {
     if (!(BACKEND_NAMES as readonly string[]).includes(choice)) {
-      throw new BackendUnavailableError(
-        `unknown backend '${choice}': choose one of ${BACKEND_NAMES.join(', ')} or auto`
-      );
+      throw new BackendUnavailableError(`unknown backend '${choice}': choose one of ${BACKEND_NAMES.join(', ')} or auto`);
     }
     return STARTERS[choice as BackendName](false);
   }

@@ -41,11 +41,15 @@ if (started instanceof Error) {
       ['vgg5', 'cpu'],
       ['spinal-vgg', 'wasm'],
       ['spinal-vgg', 'cpu'],
-    ] as const)('computes the gradients of a %s training step as %s does', async (model, reference) => {
-      const agreement = await compareTrainingStep(model, reference, 'torch', { batchSize: 8 });
-      expect(agreement.candidate.name).toBe('torch');
-      expect(agreement.maxRelativeError).toBeLessThan(1e-3);
-    }, 120_000);
+    ] as const)(
+      'computes the gradients of a %s training step as %s does',
+      async (model, reference) => {
+        const agreement = await compareTrainingStep(model, reference, 'torch', { batchSize: 8 });
+        expect(agreement.candidate.name).toBe('torch');
+        expect(agreement.maxRelativeError).toBeLessThan(1e-3);
+      },
+      120_000,
+    );
 
     it('runs training steps of both models with every loss, Adam, and evaluation on native kernels only', async () => {
       await selectBackend('torch');
@@ -66,9 +70,16 @@ if (started instanceof Error) {
         model.dispose();
       }
       // The whole loop too: learned loss weights, evaluation, the divergence check and checkpoints.
-      const learned = { name: 'min-ent', options: { w1: 0.839, w2: 0.308, b1: 2.02, b2: 10.73 }, learnableWeights: { learningRate: 0.05, maxRatio: 100 } };
+      const learned = {
+        name: 'min-ent',
+        options: { w1: 0.839, w2: 0.308, b1: 2.02, b2: 10.73 },
+        learnableWeights: { learningRate: 0.05, maxRatio: 100 },
+      };
       await train(tinyConfig({ epochs: 1, data: { trainLimit: 200, testLimit: 100 }, loss: learned }), { outDir: runDir(), ...quiet });
-      await train(tinyConfig({ epochs: 1, model: { name: 'spinal-vgg' }, data: { trainLimit: 200, testLimit: 100 } }), { outDir: runDir(), ...quiet });
+      await train(tinyConfig({ epochs: 1, model: { name: 'spinal-vgg' }, data: { trainLimit: 200, testLimit: 100 } }), {
+        outDir: runDir(),
+        ...quiet,
+      });
       expect(torch.fallbackCounts()).toEqual({});
     }, 300_000);
 
@@ -109,7 +120,10 @@ if (started instanceof Error) {
       const ys = tf.tensor1d([0, 1, 2, 3], 'int32');
       const step = async () => {
         const value = tf.tidy(() => {
-          const { value, grads } = tf.variableGrads(() => getLoss('mix-ent')(ys, model.apply(xs, { training: true }) as tf.Tensor), variables);
+          const { value, grads } = tf.variableGrads(
+            () => getLoss('mix-ent')(ys, model.apply(xs, { training: true }) as tf.Tensor),
+            variables,
+          );
           optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
           return value;
         });

@@ -19,7 +19,7 @@ async function runOn(
   backend: string,
   kernel: string,
   inputs: Record<string, () => tf.Tensor>,
-  attrs: tf.NamedAttrMap
+  attrs: tf.NamedAttrMap,
 ): Promise<{ values: Float32Array; shape: number[] }> {
   await tf.setBackend(backend);
   return tf.tidy(() => {
@@ -40,12 +40,7 @@ function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return diff / scale;
 }
 
-async function expectSameAsCpu(
-  kernel: string,
-  inputs: Record<string, () => tf.Tensor>,
-  attrs: tf.NamedAttrMap,
-  tolerance = 1e-4
-) {
+async function expectSameAsCpu(kernel: string, inputs: Record<string, () => tf.Tensor>, attrs: tf.NamedAttrMap, tolerance = 1e-4) {
   const cpu = await runOn('cpu', kernel, inputs, attrs);
   const wasm = await runOn('wasm', kernel, inputs, attrs);
   expect(wasm.shape).toEqual(cpu.shape);
@@ -134,9 +129,18 @@ describe('registerWasmKernels', () => {
   describe.each([tf.Sum, tf.Mean])('%s', (kernel) => {
     // The fast path: float32, rank 4, over the axes [0, 1, 2] in any spelling.
     it.each([
-      [[4, 7, 7, 16], [0, 1, 2]],
-      [[100, 28, 28, 8], [2, 0, 1]],
-      [[3, 5, 9, 1], [-4, -3, -2]],
+      [
+        [4, 7, 7, 16],
+        [0, 1, 2],
+      ],
+      [
+        [100, 28, 28, 8],
+        [2, 0, 1],
+      ],
+      [
+        [3, 5, 9, 1],
+        [-4, -3, -2],
+      ],
     ])('over the leading axes of %j (axes %j) matches the cpu backend', async (shape, axis) => {
       for (const keepDims of [false, true]) {
         await expectSameAsCpu(kernel, { x: () => tf.add(random(shape, 1), 0.25) }, { axis, keepDims }, 1e-6);
@@ -145,15 +149,23 @@ describe('registerWasmKernels', () => {
 
     // Everything else goes to the stock kernel, which must still be reachable.
     it.each([
-      [[4, 7, 7, 16], [1, 2]],
-      [[4, 7, 7, 16], [0, 1, 2, 3]],
-      [[4, 1, 1, 16], [0, 1, 2]],
+      [
+        [4, 7, 7, 16],
+        [1, 2],
+      ],
+      [
+        [4, 7, 7, 16],
+        [0, 1, 2, 3],
+      ],
+      [
+        [4, 1, 1, 16],
+        [0, 1, 2],
+      ],
       [[8, 5], [0]],
       [[6], [0]],
     ])('on %j over axes %j (the stock kernel) matches the cpu backend', async (shape, axis) => {
       await expectSameAsCpu(kernel, { x: () => random(shape, 2) }, { axis, keepDims: false });
     });
-
   });
 
   it('Sum of int32 (the stock kernel) matches the cpu backend', async () => {
@@ -188,14 +200,19 @@ describe('registerWasmKernels', () => {
         expect(wasm.shape).toEqual(xShape);
         // A gradient routed to the wrong input is an error of order 1; overlapping windows add in another order.
         expect(relativeError(wasm.values, cpu.values)).toBeLessThan(1e-6);
-      }
+      },
     );
   });
 
   it('OneHot honours float32 and fractional on/off values, as the cpu backend does', async () => {
     // The stock wasm kernel writes int32 bits into a float32 tensor: 1 read back as 1.4e-45.
     const indices = () => tf.tensor1d([0, 3, 1, 7, -1], 'int32');
-    for (const [dtype, on, off] of [['float32', 1, 0], ['float32', Math.log1p(1e-6), Math.log(1e-6)], ['int32', 1, 0], ['int32', 5, -2]] as const) {
+    for (const [dtype, on, off] of [
+      ['float32', 1, 0],
+      ['float32', Math.log1p(1e-6), Math.log(1e-6)],
+      ['int32', 1, 0],
+      ['int32', 5, -2],
+    ] as const) {
       const attrs = { dtype, depth: 4, onValue: on, offValue: off };
       const cpu = await runOn('cpu', tf.OneHot, { indices }, attrs);
       const wasm = await runOn('wasm', tf.OneHot, { indices }, attrs);
@@ -236,7 +253,7 @@ describe('registerWasmKernels', () => {
         pad: 'same',
         dataFormat: 'NHWC',
         filterShape: [3, 3, 5, 6],
-      }
+      },
     );
     const byTaps = tf.tidy(() => filterGradientByTaps(x(), dy(), 3, 3).dataSync());
     expect(relativeError(byTaps, byKernel.values)).toBeLessThan(1e-5);
@@ -253,11 +270,7 @@ describe('registerWasmKernels', () => {
     });
 
     it('Conv2DBackpropInput matches the cpu backend', async () => {
-      await expectSameAsCpu(
-        tf.Conv2DBackpropInput,
-        { dy, filter },
-        { strides, pad, dataFormat: 'NHWC', inputShape: xShape }
-      );
+      await expectSameAsCpu(tf.Conv2DBackpropInput, { dy, filter }, { strides, pad, dataFormat: 'NHWC', inputShape: xShape });
     });
   });
 
@@ -266,7 +279,7 @@ describe('registerWasmKernels', () => {
     await expectSameAsCpu(
       tf.Conv2DBackpropFilter,
       { x: () => random(nchw([2, 9, 9, 3]), 1), dy: () => random(nchw([2, 9, 9, 4]), 2) },
-      { strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 3, 4] }
+      { strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 3, 4] },
     );
   });
 
@@ -296,8 +309,8 @@ describe('registerWasmKernels', () => {
                 pad: 'same',
                 bias: b,
                 activation: 'relu',
-              })
-            )
+              }),
+            ),
           );
         return tf
           .grads(f)([random([3, 3, 8, 16], 2), random([16], 3)])
@@ -328,12 +341,16 @@ describe('registerWasmKernels', () => {
             strides: 2,
             pad: 'valid',
             filterShape: [2, 2, 8, 16],
-          }
+          },
         );
         tf.tile(c, [4, 14, 14, 1]);
         tf.sum(x, [0, 1, 2]);
         tf.mean(dy, [0, 1, 2], true);
-        tf.engine().runKernel(tf.MaxPoolGrad, { dy: random([4, 7, 7, 8], 6), input: x, output: tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid') }, { filterSize: 2, strides: 2, pad: 'valid' });
+        tf.engine().runKernel(
+          tf.MaxPoolGrad,
+          { dy: random([4, 7, 7, 8], 6), input: x, output: tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid') },
+          { filterSize: 2, strides: 2, pad: 'valid' },
+        );
       });
     once();
     const tensors = tf.memory().numTensors;

@@ -32,13 +32,7 @@ export const WASM_KERNELS = Object.freeze([
 ] as const);
 
 /** Runs a stock wasm kernel; our kernels are compositions of these. */
-function run(
-  name: string,
-  backend: BackendWasm,
-  inputs: tf.NamedTensorInfoMap,
-  attrs: tf.NamedAttrMap,
-  temps: TensorInfo[]
-): TensorInfo {
+function run(name: string, backend: BackendWasm, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap, temps: TensorInfo[]): TensorInfo {
   const out = tf.getKernel(name, 'wasm').kernelFunc({ inputs, backend, attrs });
   if (Array.isArray(out)) throw new Error(`wasm kernel ${name}: expected one output`);
   temps.push(out);
@@ -67,7 +61,7 @@ function conv2d(
   filter: TensorInfo,
   dilations: [number, number],
   pad: ExplicitPad,
-  temps: TensorInfo[]
+  temps: TensorInfo[],
 ): TensorInfo {
   const attrs = { strides: 1, dilations, pad, dataFormat: 'NHWC', dimRoundingMode: 'floor' };
   return run(tf.Conv2D, backend, { x, filter }, attrs, temps);
@@ -94,16 +88,7 @@ const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend: b, attrs }) => {
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
   if (x === undefined || dy === undefined) throw new Error('Conv2DBackpropFilter: needs x and dy');
   const format = tf.backend_util.convertConv2DDataFormat(dataFormat);
-  const info = tf.backend_util.computeConv2DInfo(
-    shape4(x),
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    format
-  );
+  const info = tf.backend_util.computeConv2DInfo(shape4(x), filterShape, strides, 1, pad, dimRoundingMode, false, format);
   const { filterHeight, filterWidth, strideHeight, strideWidth, inHeight, inWidth, outHeight, outWidth } = info;
   const channelsLast = info.dataFormat === 'channelsLast';
   return withTemps(backend, (temps) => {
@@ -138,20 +123,10 @@ function makeConv2DBackpropInput(stock: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const backend = args.backend as BackendWasm;
     const { dy, filter } = args.inputs as tf.Conv2DBackpropInputInputs;
-    const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
-      args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
     if (dy === undefined || filter === undefined) throw new Error('Conv2DBackpropInput: needs dy and filter');
     const format = tf.backend_util.convertConv2DDataFormat(dataFormat);
-    const info = tf.backend_util.computeConv2DInfo(
-      inputShape,
-      shape4(filter),
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-      false,
-      format
-    );
+    const info = tf.backend_util.computeConv2DInfo(inputShape, shape4(filter), strides, 1, pad, dimRoundingMode, false, format);
     const { filterHeight, filterWidth, inHeight, inWidth } = info;
     const [, outHeight = 0, outWidth = 0] = dy.shape;
     const top = filterHeight - 1 - info.padInfo.top;
@@ -159,10 +134,7 @@ function makeConv2DBackpropInput(stock: tf.KernelFunc): tf.KernelFunc {
     const bottom = inHeight - 1 + filterHeight - outHeight - top;
     const right = inWidth - 1 + filterWidth - outWidth - left;
     const fast =
-      info.strideHeight === 1 &&
-      info.strideWidth === 1 &&
-      info.dataFormat === 'channelsLast' &&
-      Math.min(top, left, bottom, right) >= 0;
+      info.strideHeight === 1 && info.strideWidth === 1 && info.dataFormat === 'channelsLast' && Math.min(top, left, bottom, right) >= 0;
     if (!fast) return stock(args);
     return withTemps(backend, (temps) => {
       const flipped = run(tf.Reverse, backend, { x: filter }, { dims: [0, 1] }, temps);
@@ -193,7 +165,7 @@ function makeTile(stock: tf.KernelFunc): tf.KernelFunc {
     if (!repeatsWhole || x.dtype === 'string') return stock(args);
     const out = backend.makeOutput(
       x.shape.map((d, i) => d * (reps[i] ?? 1)),
-      x.dtype
+      x.dtype,
     );
     // Views after makeOutput: allocating may grow the wasm memory and detach older views.
     const src = backend.typedArrayFromHeap(x);
@@ -319,9 +291,7 @@ function makeMaxPoolGrad(stock: tf.KernelFunc): tf.KernelFunc {
 }
 
 /** How each kernel is made from the stock one it replaces (absent for `Conv2DBackpropFilter`). */
-const MAKERS: Readonly<
-  Record<(typeof WASM_KERNELS)[number], (stock: tf.KernelFunc | undefined) => tf.KernelFunc>
-> = {
+const MAKERS: Readonly<Record<(typeof WASM_KERNELS)[number], (stock: tf.KernelFunc | undefined) => tf.KernelFunc>> = {
   [tf.Conv2DBackpropFilter]: () => conv2DBackpropFilter,
   [tf.Conv2DBackpropInput]: (stock) => makeConv2DBackpropInput(required(stock, tf.Conv2DBackpropInput)),
   [tf.Tile]: (stock) => makeTile(required(stock, tf.Tile)),
@@ -333,9 +303,7 @@ const MAKERS: Readonly<
 
 function required(stock: tf.KernelFunc | undefined, name: string): tf.KernelFunc {
   if (stock === undefined) {
-    throw new Error(
-      `registerWasmKernels: wasm kernel ${name} missing; import '@tensorflow/tfjs-backend-wasm' first`
-    );
+    throw new Error(`registerWasmKernels: wasm kernel ${name} missing; import '@tensorflow/tfjs-backend-wasm' first`);
   }
   return stock;
 }
@@ -349,9 +317,7 @@ function required(stock: tf.KernelFunc | undefined, name: string): tf.KernelFunc
 export function registerWasmKernels(): void {
   assertTestedTfjsRelease('@tensorflow/tfjs-backend-wasm', packageVersion('@tensorflow/tfjs-backend-wasm'), 'registerWasmKernels');
   if (tf.getKernelsForBackend('wasm').every((k) => k.kernelName !== tf.Conv2D)) {
-    throw new Error(
-      "registerWasmKernels: the wasm backend is not loaded; import '@tensorflow/tfjs-backend-wasm' first"
-    );
+    throw new Error("registerWasmKernels: the wasm backend is not loaded; import '@tensorflow/tfjs-backend-wasm' first");
   }
   for (const name of WASM_KERNELS) {
     const current = tf.getKernelsForBackend('wasm').find((k) => k.kernelName === name);

@@ -13,10 +13,7 @@ const mainScript = join(wasmOut, 'tfjs-backend-wasm-threaded-simd.js');
 
 // The file exports the thread script as a string meant for a Blob, its "\n" escapes unescaped: escape them back.
 const { wasmWorkerContents } = require(threadScript);
-vm.compileFunction(wasmWorkerContents.replace(/\n/g, '\\n'), ['require', '__filename'], { filename: threadScript })(
-  require,
-  threadScript
-);
+vm.compileFunction(wasmWorkerContents.replace(/\n/g, '\\n'), ['require', '__filename'], { filename: threadScript })(require, threadScript);
 
 // The thread script loads the main script with importScripts(url), given a Blob's URL: load the file instead.
 const importScripts = globalThis.importScripts;

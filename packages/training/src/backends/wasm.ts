@@ -48,7 +48,7 @@ export async function initWasmBackend(options: WasmBackendOptions = {}): Promise
     throw new Error(
       `initWasmBackend: threads must be an integer from 1 to ${MAX_WASM_THREADS} (got ${
         options.threads === undefined ? `MIXENT_WASM_THREADS=${JSON.stringify(process.env.MIXENT_WASM_THREADS)}` : threads
-      })`
+      })`,
     );
   }
   const wasm = await import('@tensorflow/tfjs-backend-wasm');

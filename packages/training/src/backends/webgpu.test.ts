@@ -12,9 +12,13 @@ vi.mock('./optional.js', async (original) => {
   return {
     ...actual,
     // These tests are about webgpu's place in auto's order: torch, which comes first, is left out.
-    importTorch: () => Promise.reject(Object.assign(new Error('the torch backend is not available: left out by this test'), { code: 'MIXENT_TORCH_UNAVAILABLE' })),
+    importTorch: () =>
+      Promise.reject(
+        Object.assign(new Error('the torch backend is not available: left out by this test'), { code: 'MIXENT_TORCH_UNAVAILABLE' }),
+      ),
     importOptional: (name: string) =>
-      (name === 'webgpu' && !packages.webgpuInstalled) || (name === '@tensorflow/tfjs-backend-webgpu' && !packages.tfjsBackendWebgpuInstalled)
+      (name === 'webgpu' && !packages.webgpuInstalled) ||
+      (name === '@tensorflow/tfjs-backend-webgpu' && !packages.tfjsBackendWebgpuInstalled)
         ? Promise.resolve(undefined)
         : actual.importOptional(name),
   };
@@ -22,7 +26,12 @@ vi.mock('./optional.js', async (original) => {
 
 // What adapters said of themselves: lavapipe as Dawn reports it on a GPU-less Debian machine (measured here);
 // an H100 as Dawn reports it through Vulkan; SwiftShader, Chrome's software fallback.
-const LAVAPIPE = { vendor: 'mesa', architecture: 'software', device: 'llvmpipe-llvm-15-0-6-256-bits-', description: 'llvmpipe: Mesa 25.0.7-2~bpo12+1 (LLVM 15.0.6) 0.0.1' };
+const LAVAPIPE = {
+  vendor: 'mesa',
+  architecture: 'software',
+  device: 'llvmpipe-llvm-15-0-6-256-bits-',
+  description: 'llvmpipe: Mesa 25.0.7-2~bpo12+1 (LLVM 15.0.6) 0.0.1',
+};
 const H100 = { vendor: 'nvidia', architecture: 'hopper', device: 'NVIDIA H100 80GB HBM3', description: 'NVIDIA: 580.65.06 580.65.6.0' };
 const SWIFTSHADER = { vendor: 'google', architecture: '', device: 'swiftshader-device', description: 'SwiftShader Device (Subzero)' };
 
@@ -58,7 +67,9 @@ describe('initWebgpuBackend', () => {
     expect(error).toBeInstanceOf(WebgpuUnavailableError);
     expect(error.reason).toBe('no-webgpu');
     expect(error.message).toMatch(/the `webgpu` package \(Dawn for Node\) is not installed; npm install webgpu/);
-    await expect(selectBackend('webgpu')).rejects.toThrow(/^backend 'webgpu' is not available: .*npm install webgpu; or use --backend wasm$/);
+    await expect(selectBackend('webgpu')).rejects.toThrow(
+      /^backend 'webgpu' is not available: .*npm install webgpu; or use --backend wasm$/,
+    );
   });
 
   it('says to install tfjs-backend-webgpu where a GPU is found without it, and auto then falls through to wasm', async () => {
@@ -94,11 +105,22 @@ describe('initWebgpuBackend', () => {
       return;
     }
     const info = await selectBackend('webgpu');
-    expect(info).toMatchObject({ name: 'webgpu', package: '@tensorflow/tfjs-backend-webgpu', version: '4.22.0', software: adapter.software });
+    expect(info).toMatchObject({
+      name: 'webgpu',
+      package: '@tensorflow/tfjs-backend-webgpu',
+      version: '4.22.0',
+      software: adapter.software,
+    });
     expect(info.description).toBe(`webgpu (${adapter.description}${adapter.software ? '; CPU-emulated, slow' : ''})`);
     expect(tf.getBackend()).toBe('webgpu');
     // A small computation, read back asynchronously (webgpu in Node has no synchronous read).
-    const product = tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5], [6]]));
+    const product = tf.matMul(
+      tf.tensor2d([
+        [1, 2],
+        [3, 4],
+      ]),
+      tf.tensor2d([[5], [6]]),
+    );
     expect(Array.from(await product.data())).toEqual([17, 39]);
     tf.dispose(product);
   });

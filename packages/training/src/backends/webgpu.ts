@@ -18,7 +18,7 @@ export class WebgpuUnavailableError extends Error {
   constructor(
     message: string,
     /** 'no-webgpu': no navigator.gpu, no `webgpu` package, or no tfjs-backend-webgpu; 'no-adapter': WebGPU found no adapter. */
-    readonly reason: 'no-webgpu' | 'no-adapter'
+    readonly reason: 'no-webgpu' | 'no-adapter',
   ) {
     super(message);
   }
@@ -46,7 +46,7 @@ async function webgpuEntryPoint(): Promise<GpuLike> {
   if (!dawn) {
     throw new WebgpuUnavailableError(
       'no navigator.gpu here and the `webgpu` package (Dawn for Node) is not installed; npm install webgpu',
-      'no-webgpu'
+      'no-webgpu',
     );
   }
   Object.assign(globalThis, dawn.globals as object);
@@ -79,21 +79,21 @@ export async function initWebgpuBackend(options: { allowSoftware?: boolean } = {
     throw new WebgpuUnavailableError(
       'WebGPU found no adapter: it needs a GPU with Vulkan (Linux), Metal (macOS) or D3D12 (Windows) drivers, ' +
         "or a software Vulkan driver such as Mesa's lavapipe (Debian: mesa-vulkan-drivers >= 25 from bookworm-backports)",
-      'no-adapter'
+      'no-adapter',
     );
   }
   const info = describeWebgpuAdapter(adapter.info ?? {}, adapter.isFallbackAdapter === true);
   if (info.software && !options.allowSoftware) {
     throw new WebgpuUnavailableError(
       `the only WebGPU adapter is a software one (${info.description}), far slower than wasm on the same CPU`,
-      'no-adapter'
+      'no-adapter',
     );
   }
   // An optional peer: where it is missing, auto goes on to wasm and a named webgpu says what to install.
   if (!(await importOptional('@tensorflow/tfjs-backend-webgpu'))) {
     throw new WebgpuUnavailableError(
       `a WebGPU adapter is here (${info.description}) but @tensorflow/tfjs-backend-webgpu is not installed; npm install @tensorflow/tfjs-backend-webgpu`,
-      'no-webgpu'
+      'no-webgpu',
     );
   }
   if (!(await tf.setBackend('webgpu').catch(() => false))) {
