@@ -27,8 +27,7 @@ export interface WasmBackendOptions {
 
 /**
  * MIXENT_WASM_THREADS, else half the logical CPUs (1 to 8): tfjs-backend-wasm's own default in browsers. More is
- * not always faster: on 2 cores, 2 threads trained VGG-5 1.2–1.7× faster at full width but 0.8–0.86× as fast at
- * the sample profile's ×0.125 width, and nx runs two trainings at once (BENCHMARKS.md).
+ * not always faster: narrow models gain little from threads, and nx runs two trainings at once (BENCHMARKS.md).
  */
 function defaultThreads(): number {
   const fromEnv = process.env.MIXENT_WASM_THREADS;

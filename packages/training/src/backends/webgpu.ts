@@ -6,8 +6,8 @@ export interface WebgpuAdapterInfo {
   /** Vendor, device and architecture in one line, e.g. "nvidia, NVIDIA H100 80GB HBM3, hopper". */
   readonly description: string;
   /**
-   * A software rasterizer running on the CPU (Mesa's lavapipe/llvmpipe, SwiftShader): correct, but more than 10×
-   * slower than the wasm backend on the same CPU (measured: BENCHMARKS.md), so `auto` never picks it.
+   * A software rasterizer running on the CPU (Mesa's lavapipe/llvmpipe, SwiftShader): correct, but far slower
+   * than the wasm backend on the same CPU (BENCHMARKS.md), so `auto` never picks it.
    */
   readonly software: boolean;
 }
