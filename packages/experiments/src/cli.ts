@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { readLetterSet } from '@mixent/data';
 import { MODEL_NAMES, loadModel } from '@mixent/models';
 import { type CliIo, processIo } from '@mixent/node-io';
-import { type ProfileName, compareTrainingStep, evaluate, selectBackend, train } from '@mixent/training';
+import { BACKEND_NAMES, type ProfileName, compareTrainingStep, evaluate, selectBackend, train } from '@mixent/training';
 import { namedConfigs, readTrainConfig } from './configs.js';
 import { buildAndWriteTable, trainRow } from './table.js';
 import { TABLES_FILE, experimentMatrix, runsFolder, tableFolder } from './tables.js';
@@ -28,7 +28,7 @@ const usage = () => `usage: mixent <command>
 Named configs: ${listForHelp(namedConfigs)} (packages/experiments/configs).
 Tables: ${listForHelp(() => Object.keys(experimentMatrix().tables))} (packages/experiments/tables.json).
 Profiles: sample (default; the embedded sample, a quick CPU budget) and full (the reference recipe on the official data).
-Backends: tensorflow, webgpu, wasm, cpu, auto (default; also MIXENT_BACKEND). wasm threads: MIXENT_WASM_THREADS (default: half the logical CPUs).`;
+Backends: ${BACKEND_NAMES.join(', ')}, auto (default; also MIXENT_BACKEND). wasm threads: MIXENT_WASM_THREADS (default: half the logical CPUs).`;
 
 /** Runs the mixent command line and returns its exit code; errors are printed on stderr. */
 export async function runMixentCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
