@@ -1,5 +1,5 @@
 /**
- * What reporting reads of one epoch of a training run (fractions in [0, 1]): @mixent/training's EpochAccuracies, which
+ * What reporting reads of one epoch of a training run (fractions in [0, 1]): @mixent/training's EpochRecord, which
  * holds more, is one.
  */
 export interface EpochAccuracies {
@@ -20,7 +20,7 @@ export type ClassIndices = readonly number[] | Int32Array;
 
 /** One training run: one table row (model × loss) with one seed. */
 export interface RunRecord {
-  /** Config name of the row, e.g. `'vgg5-ce'`, `'spinalvgg-ce'`, `'vgg5-minent'`, `'vgg5-mixent'`. */
+  /** The row's name, by which the table groups runs and matches published accuracies, e.g. `'vgg5-ce'`. */
   row: string;
   /** Display name of the model, with a width tag when narrower than the paper's, e.g. `'VGG-5 ×0.25'`. */
   model: string;
