@@ -1,0 +1,32 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+/**
+ * The PyTorch reference (tools/torch-reference), run with the machine's python3. CI installs Debian's
+ * python3-torch and sets MIXENT_REQUIRE_PYTORCH=1; without it, tests check the error that says how to get it.
+ */
+
+/** Where the reference's scripts are. */
+export const TORCH_REFERENCE_DIR = import.meta.dirname;
+
+/** Whether CI asked for the PyTorch reference, so that its absence fails instead of being reported. */
+export const PYTORCH_REQUIRED = process.env.MIXENT_REQUIRE_PYTORCH === '1';
+
+/** MIXENT_PYTHON, else the first python3 that imports torch: the one on PATH, then the system's (Debian's packages). */
+const python = [process.env.MIXENT_PYTHON, 'python3', '/usr/bin/python3']
+  .filter((candidate): candidate is string => Boolean(candidate))
+  .find((candidate) => spawnSync(candidate, ['-c', 'import torch, torchvision'], { encoding: 'utf8' }).status === 0);
+
+/** Why the reference cannot run here, or undefined when a python3 imports torch and torchvision. */
+export function pytorchUnavailable(): string | undefined {
+  if (python) return undefined;
+  return 'the PyTorch reference needs python3 with torch and torchvision, and no python3 here imports them (apt install python3-torch python3-torchvision, or pip install torch torchvision; MIXENT_PYTHON names the interpreter)';
+}
+
+/** Runs a script of tools/torch-reference; throws with its stderr when it fails. */
+export function runTorchReference(script: string, args: readonly string[]): string {
+  if (!python) throw new Error(pytorchUnavailable());
+  const run = spawnSync(python, [join(TORCH_REFERENCE_DIR, script), ...args], { cwd: TORCH_REFERENCE_DIR, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`python3 ${script} ${args.join(' ')} failed (${run.status}):\n${run.stderr}`);
+  return run.stdout;
+}
