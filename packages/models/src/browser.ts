@@ -13,7 +13,7 @@ export type { ModelBuilder, ModelName } from './registry.js';
 // Options and widths.
 export { DEFAULT_MODEL_OPTIONS, validateModelOptions } from './options.js';
 export type { ModelOptions, ResolvedModelOptions } from './options.js';
-export { modelName, resolveWidths, scaleWidth } from './widths.js';
+export { modelName, REFERENCE_BLOCKS, resolveWidths, scaleWidth } from './widths.js';
 export type { ModelWidths } from './widths.js';
 
 // Fidelity to the PyTorch reference: initialization and BatchNorm mapping.
@@ -23,3 +23,14 @@ export { BN_EPSILON, BN_MOMENTUM } from './blocks.js';
 // Custom layers (registered with tfjs serialization on import).
 export { FeatureSlice } from './layers.js';
 export type { FeatureSliceArgs } from './layers.js';
+
+// Weights under the PyTorch reference's state-dict names, both ways.
+export {
+  checkTorchStateDict,
+  loadTorchStateDict,
+  TORCH_EXTRA_KEYS,
+  torchArchitectureOf,
+  torchStateDictKeys,
+  torchStateDictOf,
+} from './torch-weights.js';
+export type { StateDictTensor } from './torch-weights.js';

@@ -3,3 +3,7 @@ export * from './browser.js';
 
 // Saving and loading on the local file system, without tfjs-node (Node only).
 export { fileSystemIOHandler, loadModel, MODEL_JSON_FILE, saveModel, WEIGHTS_FILE } from './io.js';
+
+// PyTorch checkpoints (torch.save's zip format), read without Python (Node only).
+export { readTorchCheckpoint, TorchCheckpointError } from './torch-checkpoint.js';
+export type { TorchCheckpoint, TorchDtype, TorchTensor } from './torch-checkpoint.js';
