@@ -1,12 +1,14 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readLetterSet } from '@mixent/data';
-import { MODEL_NAMES, loadModel } from '@mixent/models';
+import { MODEL_NAMES, type ModelName, isModelName, loadModel } from '@mixent/models';
+import writeFileAtomic from 'write-file-atomic';
 import { type CliIo, processIo } from '@mixent/node-io';
 import { BACKEND_NAMES, type ProfileName, compareTrainingStep, evaluate, selectBackend, train } from '@mixent/training';
 import { namedConfigs, readTrainConfig } from './configs.js';
 import { buildAndWriteTable, trainRow } from './table.js';
 import { TABLES_FILE, experimentMatrix, runsFolder, tableFolder } from './tables.js';
+import { importTorchCheckpoint, importedModelInfo, setForModel } from './torch-import.js';
 
 /** A list for the help: a bundle of this app (tools/device-bundle.sh) has no configs folder and no tables.json. */
 function listForHelp(list: () => readonly string[]): string {
@@ -20,7 +22,8 @@ function listForHelp(list: () => readonly string[]): string {
 /** The help text; a function, so that the configs folder is read only when the help is shown. */
 const usage = () => `usage: mixent <command>
   train --config <file|name> [--profile sample|full] [--backend B] [--out dir] [--resume] [--seed N] [--epochs N]
-  eval --model <dir> --images <idx> --labels <idx> [--json] [--backend B] [--batch-size N]
+  eval --model <dir> --images <idx> --labels <idx> [--json] [--predictions file] [--backend B] [--batch-size N]
+  import-torch <checkpoint.pt> --model vgg5|spinal-vgg --out <dir>   a PyTorch checkpoint of the reference, for eval
   train-row --row <name> [--profile sample|full] [--seeds N] [--backend B] [--runs dir]   the row's seeds in <runs>/<name>
   <table> [--profile sample|full] [--runs dir] [--out dir] [--seeds N]   a table of tables.json from its rows' runs
   check-backend --backend B [--reference wasm,cpu] [--json]
@@ -36,6 +39,7 @@ export async function runMixentCli(argv: readonly string[], io: CliIo = processI
     const [command, ...rest] = argv;
     if (command === 'train') return await trainCommand(rest, io);
     if (command === 'eval') return await evalCommand(rest, io);
+    if (command === 'import-torch') return await importTorchCommand(rest, io);
     if (command === 'train-row') return await trainRowCommand(rest, io);
     if (command === 'check-backend') return await checkBackendCommand(rest, io);
     if (command?.endsWith('-table')) return await tableCommand(command, rest, io);
@@ -90,6 +94,7 @@ async function evalCommand(argv: readonly string[], io: CliIo): Promise<number> 
       images: { type: 'string' },
       labels: { type: 'string' },
       json: { type: 'boolean', default: false },
+      predictions: { type: 'string' },
       backend: { type: 'string' },
       'batch-size': { type: 'string', default: '1000' },
     },
@@ -99,12 +104,20 @@ async function evalCommand(argv: readonly string[], io: CliIo): Promise<number> 
   if (!values.json) io.stderr(`backend: ${backend.description}\n`);
   // One after the other, so that of two bad paths the error always names the same one: the model's.
   const model = await loadModel(values.model);
+  const imported = importedModelInfo(model);
+  if (imported && !values.json)
+    io.stderr(`${values.model}: imported from ${imported.checkpoint}; fed its images transposed, as torchvision gives them\n`);
   let result: Awaited<ReturnType<typeof evaluate>>;
+  let predictions: Int32Array;
   try {
-    result = await evaluate(model, await readLetterSet(values.images, values.labels), integerFlag('--batch-size', values['batch-size']));
+    const { set, toClasses } = setForModel(await readLetterSet(values.images, values.labels), imported);
+    result = await evaluate(model, set, integerFlag('--batch-size', values['batch-size']));
+    predictions = toClasses(result.predictions);
   } finally {
     model.dispose();
   }
+  // Class indices (0 = 'a'), one per image in the file's order, for paired tests.
+  if (values.predictions) await writeFileAtomic(values.predictions, `${JSON.stringify(Array.from(predictions))}\n`);
   const report = {
     model: values.model,
     images: values.images,
@@ -169,6 +182,26 @@ async function tableCommand(name: string, argv: readonly string[], io: CliIo): P
     ...(expectedSeeds === undefined ? {} : { expectedSeeds }),
   });
   io.stdout(`${markdown}\nWritten to ${outDir}: ${name}.{md,csv,tex,json}, accuracy-curves.svg, confusion-matrix.svg\n`);
+  return 0;
+}
+
+/** Reads a PyTorch checkpoint of the reference model into a model directory that eval loads. */
+async function importTorchCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { model: { type: 'string' }, out: { type: 'string' } },
+  });
+  const [checkpoint] = positionals;
+  if (positionals.length !== 1 || !checkpoint || !values.out || !isModelName(values.model ?? '')) {
+    throw new Error(`import-torch needs <checkpoint.pt> --model ${MODEL_NAMES.join('|')} --out <dir>`);
+  }
+  const info = await importTorchCheckpoint(checkpoint, values.model as ModelName, values.out);
+  const weights = info.lossWeights ? `; learned loss weights w1 ${info.lossWeights.w1}, w2 ${info.lossWeights.w2}` : '';
+  io.stdout(
+    `${checkpoint}: ${info.model} at width ×${info.widthMultiplier}, BatchNorm num_batches_tracked ${info.numBatchesTracked.join(', ')}${weights}; ` +
+      `written to ${values.out} (eval feeds it transposed images, as torchvision gives them)\n`,
+  );
   return 0;
 }
 
