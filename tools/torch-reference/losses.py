@@ -41,15 +41,14 @@ def mix_ent(logits, labels, w1, w2, b1, b2, eps=1e-6):
     return w1 * cross_entropy(logits, labels, b1, eps) + w2 * swapped_cross_entropy(logits, labels, b2, eps)
 
 
-def plain_cross_entropy(logits, labels):
-    """The baseline's loss: PyTorch's own cross entropy (natural log, no eps)."""
-    return F.cross_entropy(logits, labels)
-
-
 def loss_of(name, options):
-    """A loss by mixent's registry name and a config's options."""
+    """A loss by mixent's registry name and a config's options, with mixent's defaults (eps 1e-6, base e).
+    Cross entropy with eps 0 is the SpinalNet baseline's nn.CrossEntropyLoss."""
     if name == "cross-entropy":
-        return plain_cross_entropy
+        o = {"base": math.e, "eps": 1e-6, **options}
+        if o["eps"] == 0:
+            return lambda logits, labels: F.cross_entropy(logits, labels) / math.log(o["base"])
+        return lambda logits, labels: cross_entropy(logits, labels, o["base"], o["eps"])
     if name in ("min-ent", "mix-ent"):
         fn = min_ent if name == "min-ent" else mix_ent
         o = {"w1": 1.0, "w2": 1.0, "eps": 1e-6, **options}

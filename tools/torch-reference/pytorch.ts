@@ -23,10 +23,15 @@ export function pytorchUnavailable(): string | undefined {
   return 'the PyTorch reference needs python3 with torch and torchvision, and no python3 here imports them (apt install python3-torch python3-torchvision, or pip install torch torchvision; MIXENT_PYTHON names the interpreter)';
 }
 
-/** Runs a script of tools/torch-reference; throws with its stderr when it fails. */
-export function runTorchReference(script: string, args: readonly string[]): string {
+/** Runs a script of tools/torch-reference (with `input` on its stdin); throws with its stderr when it fails. */
+export function runTorchReference(script: string, args: readonly string[], input?: string): string {
   if (!python) throw new Error(pytorchUnavailable());
-  const run = spawnSync(python, [join(TORCH_REFERENCE_DIR, script), ...args], { cwd: TORCH_REFERENCE_DIR, encoding: 'utf8' });
+  const run = spawnSync(python, [join(TORCH_REFERENCE_DIR, script), ...args], {
+    cwd: TORCH_REFERENCE_DIR,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    ...(input === undefined ? {} : { input }),
+  });
   if (run.status !== 0) throw new Error(`python3 ${script} ${args.join(' ')} failed (${run.status}):\n${run.stderr}`);
   return run.stdout;
 }
