@@ -8,7 +8,9 @@ import { BACKEND_NAMES, type ProfileName, compareTrainingStep, evaluate, selectB
 import { namedConfigs, readTrainConfig } from './configs.js';
 import { buildAndWriteTable, trainRow } from './table.js';
 import { TABLES_FILE, experimentMatrix, runsFolder, tableFolder } from './tables.js';
+import { comparisonTestSet, compareModels } from './compare.js';
 import { importTorchCheckpoint, importedModelInfo, setForModel } from './torch-import.js';
+import { formatPValue } from '@mixent/reporting';
 
 /** A list for the help: a bundle of this app (tools/device-bundle.sh) has no configs folder and no tables.json. */
 function listForHelp(list: () => readonly string[]): string {
@@ -24,6 +26,7 @@ const usage = () => `usage: mixent <command>
   train --config <file|name> [--profile sample|full] [--backend B] [--out dir] [--resume] [--seed N] [--epochs N]
   eval --model <dir> --images <idx> --labels <idx> [--json] [--predictions file] [--backend B] [--batch-size N]
   import-torch <checkpoint.pt> --model vgg5|spinal-vgg --out <dir>   a PyTorch checkpoint of the reference, for eval
+  compare-checkpoints <model dir> <model dir>… [--images <idx> --labels <idx>] [--json]   McNemar against the first
   train-row --row <name> [--profile sample|full] [--seeds N] [--backend B] [--runs dir]   the row's seeds in <runs>/<name>
   <table> [--profile sample|full] [--runs dir] [--out dir] [--seeds N]   a table of tables.json from its rows' runs
   check-backend --backend B [--reference wasm,cpu] [--json]
@@ -40,6 +43,7 @@ export async function runMixentCli(argv: readonly string[], io: CliIo = processI
     if (command === 'train') return await trainCommand(rest, io);
     if (command === 'eval') return await evalCommand(rest, io);
     if (command === 'import-torch') return await importTorchCommand(rest, io);
+    if (command === 'compare-checkpoints') return await compareCommand(rest, io);
     if (command === 'train-row') return await trainRowCommand(rest, io);
     if (command === 'check-backend') return await checkBackendCommand(rest, io);
     if (command?.endsWith('-table')) return await tableCommand(command, rest, io);
@@ -202,6 +206,41 @@ async function importTorchCommand(argv: readonly string[], io: CliIo): Promise<n
     `${checkpoint}: ${info.model} at width ×${info.widthMultiplier}, BatchNorm num_batches_tracked ${info.numBatchesTracked.join(', ')}${weights}; ` +
       `written to ${values.out} (eval feeds it transposed images, as torchvision gives them)\n`,
   );
+  return 0;
+}
+
+/** Evaluates models on one test set and tests each against the first, as the paper's checkpoints are compared. */
+async function compareCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      images: { type: 'string' },
+      labels: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      backend: { type: 'string' },
+    },
+  });
+  if (positionals.length < 2) throw new Error('compare-checkpoints needs two model directories or more (import-torch writes them)');
+  if ((values.images === undefined) !== (values.labels === undefined))
+    throw new Error('compare-checkpoints takes --images and --labels together');
+  const backend = await selectBackend(values.backend);
+  const log = (line: string) => io.stderr(`${line}\n`);
+  const { set, name } =
+    values.images && values.labels
+      ? { set: await readLetterSet(values.images, values.labels), name: values.images }
+      : await comparisonTestSet(log);
+  const results = await compareModels(positionals, set);
+  if (values.json) {
+    io.stdout(`${JSON.stringify({ testSet: name, count: set.count, backend: backend.name, results }, null, 2)}\n`);
+    return 0;
+  }
+  io.stdout(`${set.count} images of ${name}, ${backend.name} backend; Δ images and exact McNemar p against ${positionals[0]}:\n`);
+  for (const r of results) {
+    const against =
+      r.pValue === null ? 'baseline' : `Δ ${r.deltaImages >= 0 ? '+' : ''}${r.deltaImages} images, p = ${formatPValue(r.pValue)}`;
+    io.stdout(`  ${r.model}: ${(100 * r.accuracy).toFixed(3)}% (${r.correct} of ${set.count}), ${against}\n`);
+  }
   return 0;
 }
 
