@@ -33,4 +33,4 @@ export {
   torchStateDictKeys,
   torchStateDictOf,
 } from './torch-weights.js';
-export type { StateDictTensor } from './torch-weights.js';
+export type { StateDictTensor, TorchDtype, TorchTensor } from './torch-weights.js';

@@ -5,5 +5,5 @@ export * from './browser.js';
 export { fileSystemIOHandler, loadModel, MODEL_JSON_FILE, saveModel, WEIGHTS_FILE } from './io.js';
 
 // PyTorch checkpoints (torch.save's zip format), read without Python (Node only).
-export { readTorchCheckpoint, TorchCheckpointError } from './torch-checkpoint.js';
-export type { TorchCheckpoint, TorchDtype, TorchTensor } from './torch-checkpoint.js';
+export { readTorchCheckpoint, TorchCheckpointError, writeTorchCheckpoint } from './torch-checkpoint.js';
+export type { TorchCheckpoint, WriteTorchCheckpointOptions } from './torch-checkpoint.js';

@@ -1,25 +1,18 @@
-import { readFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { readFile, rename, rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { NameRegistry, Parser } from 'pickleparser';
 import yauzl from 'yauzl';
+import yazl from 'yazl';
+import { type PickledTensor, pickleStateDict } from './torch-pickle.js';
+import type { TorchDtype, TorchTensor } from './torch-weights.js';
 
 /*
- * Reads what torch.save writes since PyTorch 1.6: a zip (stored, not compressed) of `<archive>/data.pkl`, a pickle
+ * Reads and writes what torch.save writes since PyTorch 1.6: a zip (stored, not compressed) of `<archive>/data.pkl`, a pickle
  * whose tensors are persistent references to storages, and `<archive>/data/<key>`, each storage's raw
  * little-endian bytes. Only what state dicts hold is understood: dicts, OrderedDicts, tensors, parameters and
  * plain values. No Python object is ever run: every global the pickle names must be one listed here.
  */
-
-/** A tensor of a checkpoint, copied out of its storage in row-major order. */
-export interface TorchTensor {
-  /** PyTorch's dtype name, e.g. 'float32', 'int64'. */
-  dtype: TorchDtype;
-  shape: number[];
-  /** The values; int64 ones as JavaScript numbers (exact up to 2^53). */
-  data: Float32Array | Float64Array | Int32Array | number[];
-}
-
-/** The dtypes a state dict of these models holds. */
-export type TorchDtype = 'float32' | 'float64' | 'int64' | 'int32';
 
 /** A checkpoint's content: its tensors by key, and what else its top-level dict held. */
 export interface TorchCheckpoint {
@@ -218,4 +211,44 @@ async function readZip(file: string, bytes: Buffer): Promise<Map<string, Uint8Ar
     zip.readEntry();
   });
   return entries;
+}
+
+/** Options of writeTorchCheckpoint. */
+export interface WriteTorchCheckpointOptions {
+  /** `{'model_state': state dict}`, the paper's layout (default), or the state dict alone. */
+  wrapped?: boolean;
+}
+
+/**
+ * Writes a state dict as torch.save does (zip format, pickle protocol 2), so that `torch.load` reads it; through a
+ * temporary file and a rename. float32 and int64 tensors only.
+ */
+export async function writeTorchCheckpoint(
+  file: string,
+  stateDict: ReadonlyMap<string, TorchTensor>,
+  options: WriteTorchCheckpointOptions = {},
+): Promise<void> {
+  const zip = new yazl.ZipFile();
+  const references = new Map<string, PickledTensor>();
+  [...stateDict].forEach(([key, tensor], i) => {
+    if (tensor.dtype !== 'float32' && tensor.dtype !== 'int64')
+      throw new TorchCheckpointError(`${file}: ${key} is ${tensor.dtype}; only float32 and int64 are written`);
+    references.set(key, { key: String(i), storage: tensor.dtype === 'float32' ? 'FloatStorage' : 'LongStorage', shape: tensor.shape });
+    const bytes =
+      tensor.dtype === 'float32'
+        ? new Uint8Array(Float32Array.from(tensor.data).buffer)
+        : new Uint8Array(BigInt64Array.from(Array.from(tensor.data, (v) => BigInt(v))).buffer);
+    zip.addBuffer(Buffer.from(bytes), `archive/data/${i}`, { compress: false });
+  });
+  zip.addBuffer(Buffer.from(pickleStateDict(references, options.wrapped ?? true)), 'archive/data.pkl', { compress: false });
+  zip.addBuffer(Buffer.from('3\n'), 'archive/version', { compress: false });
+  zip.end();
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    await pipeline(zip.outputStream, createWriteStream(temporary));
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw new TorchCheckpointError(`${file}: cannot write the checkpoint (${(error as Error).message})`);
+  }
 }

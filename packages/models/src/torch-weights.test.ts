@@ -6,8 +6,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PYTORCH_REQUIRED, pytorchUnavailable, runTorchReference } from '../../../tools/torch-reference/pytorch.js';
 import { type ModelName, getModel } from './registry.js';
-import { readTorchCheckpoint } from './torch-checkpoint.js';
-import { checkTorchStateDict, loadTorchStateDict, torchStateDictKeys, torchStateDictOf } from './torch-weights.js';
+import { readTorchCheckpoint, writeTorchCheckpoint } from './torch-checkpoint.js';
+import { type StateDictTensor, checkTorchStateDict, loadTorchStateDict, torchStateDictKeys, torchStateDictOf } from './torch-weights.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -31,14 +31,13 @@ describe('weights under the reference state dict names', () => {
     const source = getModel(name, { widthMultiplier: 0.125, seed: 3 });
     const target = getModel(name, { widthMultiplier: 0.125, seed: 4 });
     const stateDict = torchStateDictOf(source, name);
-    expect([...stateDict.keys()]).toEqual(torchStateDictKeys(name).filter((k) => !k.endsWith('num_batches_tracked')));
+    expect([...stateDict.keys()]).toEqual(torchStateDictKeys(name));
     // PyTorch's layouts: OIHW convolutions and [out, in] Linear weights.
     expect(stateDict.get('l1.0.weight')?.shape).toEqual([8, 1, 3, 3]);
     expect(stateDict.get(name === 'vgg5' ? 'classifier.1.weight' : 'fc_spinal_layer1.1.weight')?.shape).toEqual(
       name === 'vgg5' ? [64, 32] : [16, 16],
     );
-    const full = new Map(stateDict);
-    for (const key of torchStateDictKeys(name).filter((k) => k.endsWith('num_batches_tracked'))) full.set(key, { shape: [], data: [5] });
+    const full = new Map<string, StateDictTensor>(stateDict);
     checkTorchStateDict(target, name, full, 'state');
     loadTorchStateDict(target, name, full);
     const x = tf.randomNormal([4, 28, 28, 1], 0, 1, 'float32', 7);
@@ -120,6 +119,44 @@ if (unavailable) {
       tf.dispose([x, inference, training]);
       model.dispose();
     });
+
+    it.each(['vgg5', 'spinal-vgg'] as const)(
+      '%s: a checkpoint written here loads into PyTorch, every key, and gives our logits',
+      async (name) => {
+        const dir = scratch();
+        const model = getModel(name, { widthMultiplier: 0.125, dropout: 0, seed: 9 });
+        // BatchNorm away from its initial 1, 0, 0, 1, so that a mix-up of its four tensors cannot pass unseen.
+        for (const layer of model.layers.filter((l) => l.getClassName() === 'BatchNormalization')) {
+          const [gamma, beta, mean, variance] = layer.getWeights().map((w) => w.shape) as [number[], number[], number[], number[]];
+          const values = [
+            tf.randomUniform(gamma, 0.5, 1.5),
+            tf.randomNormal(beta, 0, 0.2),
+            tf.randomNormal(mean, 0, 0.2),
+            tf.randomUniform(variance, 0.5, 2),
+          ];
+          layer.setWeights(values);
+          tf.dispose(values);
+        }
+        const file = join(dir, 'mixent.pt');
+        await writeTorchCheckpoint(file, torchStateDictOf(model, name));
+        // Read back here too: the same tensors, and the paper's layout.
+        const back = await readTorchCheckpoint(file);
+        expect(back.wrapped).toBe(true);
+        expect([...back.stateDict.keys()]).toEqual(torchStateDictKeys(name));
+        const x = tf.randomNormal([6, 28, 28, 1], 0, 1, 'float32', 2);
+        const batch = JSON.stringify({ inputShape: [6, 1, 28, 28], inputs: Array.from(x.dataSync()) });
+        const width = ['--model', name, '--width', '0.125', '--checkpoint', file];
+        const reference = JSON.parse(runTorchReference('logits_of_checkpoint.py', width, batch)) as {
+          evalLogits: number[][];
+          trainLogits: number[][];
+        };
+        const [inference, training] = [model.predict(x) as tf.Tensor, model.apply(x, { training: true }) as tf.Tensor];
+        expect(relativeError(inference.dataSync(), reference.evalLogits.flat())).toBeLessThan(1e-4);
+        expect(relativeError(training.dataSync(), reference.trainLogits.flat())).toBeLessThan(1e-4);
+        tf.dispose([x, inference, training]);
+        model.dispose();
+      },
+    );
 
     it('reads a bare state dict too', async () => {
       const dir = scratch();

@@ -15,6 +15,15 @@ export interface StateDictTensor {
   data: ArrayLike<number>;
 }
 
+/** The dtypes a state dict of these models holds. */
+export type TorchDtype = 'float32' | 'float64' | 'int64' | 'int32';
+
+/** A tensor of a checkpoint with its PyTorch dtype; int64 values as JavaScript numbers (exact up to 2^53). */
+export interface TorchTensor extends StateDictTensor {
+  dtype: TorchDtype;
+  data: Float32Array | Float64Array | Int32Array | number[];
+}
+
 type ModuleKind = 'conv' | 'linear' | 'batchnorm';
 
 /** One module of the reference and the layer that holds its weights here. */
@@ -74,10 +83,10 @@ function toTfjs(kind: ModuleKind, parameter: string, tensor: StateDictTensor): t
   return permuted;
 }
 
-function fromTfjs(kind: ModuleKind, parameter: string, tensor: tf.Tensor): StateDictTensor {
+function fromTfjs(kind: ModuleKind, parameter: string, tensor: tf.Tensor): TorchTensor {
   const permuted =
     parameter !== 'weight' || kind === 'batchnorm' ? tensor.clone() : tf.transpose(tensor, kind === 'conv' ? [3, 2, 0, 1] : [1, 0]);
-  const result = { shape: [...permuted.shape], data: permuted.dataSync() as Float32Array };
+  const result: TorchTensor = { dtype: 'float32', shape: [...permuted.shape], data: permuted.dataSync() as Float32Array };
   permuted.dispose();
   return result;
 }
@@ -134,12 +143,16 @@ export function loadTorchStateDict(model: tfl.LayersModel, architecture: ModelNa
   }
 }
 
-/** A model's weights as the reference's state dict (without `num_batches_tracked`, which tfjs does not count). */
-export function torchStateDictOf(model: tfl.LayersModel, architecture: ModelName): Map<string, StateDictTensor> {
-  const stateDict = new Map<string, StateDictTensor>();
+/**
+ * A model's weights as the reference's state dict, with every key `load_state_dict` asks for: tfjs does not count
+ * BatchNorm's batches, so `num_batches_tracked` is 0 (PyTorch reads it only when its momentum is None).
+ */
+export function torchStateDictOf(model: tfl.LayersModel, architecture: ModelName): Map<string, TorchTensor> {
+  const stateDict = new Map<string, TorchTensor>();
   for (const { prefix, layer, kind } of modulesOf(architecture)) {
     const weights = model.getLayer(layer).getWeights();
     PARAMETERS[kind].forEach((parameter, i) => stateDict.set(`${prefix}.${parameter}`, fromTfjs(kind, parameter, weights[i] as tf.Tensor)));
+    if (kind === 'batchnorm') stateDict.set(`${prefix}.num_batches_tracked`, { dtype: 'int64', shape: [], data: [0] });
   }
   return stateDict;
 }
