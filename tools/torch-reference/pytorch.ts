@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 
 /**
  * The PyTorch reference (tools/torch-reference), run with the machine's python3. CI installs Debian's
@@ -34,4 +35,22 @@ export function runTorchReference(script: string, args: readonly string[], input
   });
   if (run.status !== 0) throw new Error(`python3 ${script} ${args.join(' ')} failed (${run.status}):\n${run.stderr}`);
   return run.stdout;
+}
+
+/**
+ * A describe block of tests that run the reference: where no python3 imports torch, a test in its place that the
+ * reason says how to get it, and that CI did not ask for it (MIXENT_REQUIRE_PYTORCH).
+ */
+export function describeWithPyTorch(title: string, body: () => void): void {
+  const unavailable = pytorchUnavailable();
+  if (!unavailable) {
+    describe(title, body);
+    return;
+  }
+  describe(`${title}, without PyTorch`, () => {
+    it('says how to get the reference', () => {
+      expect(PYTORCH_REQUIRED, `MIXENT_REQUIRE_PYTORCH=1 but: ${unavailable}`).toBe(false);
+      expect(unavailable).toMatch(/apt install python3-torch python3-torchvision/);
+    });
+  });
 }

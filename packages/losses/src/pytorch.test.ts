@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { PYTORCH_REQUIRED, pytorchUnavailable, runTorchReference } from '../../../tools/torch-reference/pytorch.js';
+import { beforeAll, expect, it } from 'vitest';
+import { describeWithPyTorch, runTorchReference } from '../../../tools/torch-reference/pytorch.js';
 import { MIN_ENT_PRESET, MIX_ENT_PRESET } from './presets.js';
 import { type LossName, getLoss } from './registry.js';
 
@@ -21,38 +21,27 @@ const CASES: { name: LossName; options: Record<string, number> }[] = [
   { name: 'mix-ent', options: { ...MIX_ENT_PRESET } },
 ];
 
-const unavailable = pytorchUnavailable();
-
-if (unavailable) {
-  describe('without PyTorch', () => {
-    it('says how to get the reference', () => {
-      expect(PYTORCH_REQUIRED, `MIXENT_REQUIRE_PYTORCH=1 but: ${unavailable}`).toBe(false);
-      expect(unavailable).toMatch(/apt install python3-torch python3-torchvision/);
+describeWithPyTorch("the paper's losses against PyTorch", () => {
+  it('give the same values and gradients, eps and log bases included', () => {
+    const logits = tf.tidy(() => tf.mul(tf.randomNormal([32, 62], 0, 1, 'float32', 11), 4));
+    const labels = Array.from({ length: 32 }, (_, i) => (i * 7) % 26);
+    const request = { logits: logits.arraySync(), labels, losses: CASES };
+    const reference = JSON.parse(runTorchReference('loss_values.py', [], JSON.stringify(request))) as {
+      value: number;
+      gradient: number[][];
+    }[];
+    const ys = tf.tensor1d(labels, 'int32');
+    CASES.forEach(({ name, options }, i) => {
+      const expected = reference[i]!;
+      const loss = getLoss(name, options as never);
+      const { value, grad } = tf.valueAndGrad((z: tf.Tensor) => loss(ys, z))(logits);
+      const what = `${name} ${JSON.stringify(options)}`;
+      expect(Math.abs(value.dataSync()[0]! - expected.value) / Math.abs(expected.value), what).toBeLessThan(1e-6);
+      const scale = Math.max(...expected.gradient.flat().map(Math.abs));
+      const worst = Math.max(...Array.from(grad.dataSync()).map((g, k) => Math.abs(g - expected.gradient.flat()[k]!)));
+      expect(worst / scale, what).toBeLessThan(1e-5);
+      tf.dispose([value, grad]);
     });
+    tf.dispose([logits, ys]);
   });
-} else {
-  describe("the paper's losses against PyTorch", () => {
-    it('give the same values and gradients, eps and log bases included', () => {
-      const logits = tf.tidy(() => tf.mul(tf.randomNormal([32, 62], 0, 1, 'float32', 11), 4));
-      const labels = Array.from({ length: 32 }, (_, i) => (i * 7) % 26);
-      const request = { logits: logits.arraySync(), labels, losses: CASES };
-      const reference = JSON.parse(runTorchReference('loss_values.py', [], JSON.stringify(request))) as {
-        value: number;
-        gradient: number[][];
-      }[];
-      const ys = tf.tensor1d(labels, 'int32');
-      CASES.forEach(({ name, options }, i) => {
-        const expected = reference[i]!;
-        const loss = getLoss(name, options as never);
-        const { value, grad } = tf.valueAndGrad((z: tf.Tensor) => loss(ys, z))(logits);
-        const what = `${name} ${JSON.stringify(options)}`;
-        expect(Math.abs(value.dataSync()[0]! - expected.value) / Math.abs(expected.value), what).toBeLessThan(1e-6);
-        const scale = Math.max(...expected.gradient.flat().map(Math.abs));
-        const worst = Math.max(...Array.from(grad.dataSync()).map((g, k) => Math.abs(g - expected.gradient.flat()[k]!)));
-        expect(worst / scale, what).toBeLessThan(1e-5);
-        tf.dispose([value, grad]);
-      });
-      tf.dispose([logits, ys]);
-    });
-  });
-}
+});

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PYTORCH_REQUIRED, pytorchUnavailable, runTorchReference } from '../../../tools/torch-reference/pytorch.js';
+import { describeWithPyTorch, runTorchReference } from '../../../tools/torch-reference/pytorch.js';
 import { type ModelName, getModel } from './registry.js';
 import { readTorchCheckpoint, writeTorchCheckpoint } from './torch-checkpoint.js';
 import { type StateDictTensor, checkTorchStateDict, loadTorchStateDict, torchStateDictKeys, torchStateDictOf } from './torch-weights.js';
@@ -77,99 +77,88 @@ describe('reading torch.save files', () => {
   });
 });
 
-const unavailable = pytorchUnavailable();
-
-if (unavailable) {
-  describe('without PyTorch', () => {
-    it('says how to get the reference', () => {
-      expect(PYTORCH_REQUIRED, `MIXENT_REQUIRE_PYTORCH=1 but: ${unavailable}`).toBe(false);
-      expect(unavailable).toMatch(/apt install python3-torch python3-torchvision/);
-    });
+describeWithPyTorch('checkpoints written by the PyTorch reference', () => {
+  it.each([
+    ['vgg5', 0.125],
+    ['spinal-vgg', 0.125],
+    ['vgg5', 1],
+    ['spinal-vgg', 1],
+  ] as const)("%s ×%s: load and give PyTorch's logits, in eval mode and with batch statistics", async (name, width) => {
+    const dir = scratch();
+    runTorchReference('export_random.py', ['--model', name, '--width', String(width), '--seed', '5', '--out', dir]);
+    const checkpoint = await readTorchCheckpoint(join(dir, 'checkpoint.pt'));
+    expect(checkpoint.wrapped).toBe(true);
+    const model = getModel(name, { widthMultiplier: width, dropout: 0 });
+    checkTorchStateDict(model, name, checkpoint.stateDict, 'checkpoint.pt');
+    loadTorchStateDict(model, name, checkpoint.stateDict);
+    expect(checkpoint.stateDict.get('l1.1.num_batches_tracked')).toEqual({ dtype: 'int64', shape: [], data: [1248] });
+    expect(checkpoint.stateDict.get('loss_module.loss_1_weight')?.data[0]).toBeCloseTo(0.717, 6);
+    const logits = JSON.parse(readFileSync(join(dir, 'logits.json'), 'utf8')) as {
+      inputShape: number[];
+      inputs: number[];
+      evalLogits: number[][];
+      trainLogits: number[][];
+    };
+    // NCHW with one channel is NHWC's memory order.
+    const [n] = logits.inputShape as [number];
+    const x = tf.tensor4d(logits.inputs, [n, 28, 28, 1]);
+    const inference = model.predict(x) as tf.Tensor;
+    const training = model.apply(x, { training: true }) as tf.Tensor;
+    expect(relativeError(inference.dataSync(), logits.evalLogits.flat())).toBeLessThan(1e-4);
+    expect(relativeError(training.dataSync(), logits.trainLogits.flat())).toBeLessThan(1e-4);
+    tf.dispose([x, inference, training]);
+    model.dispose();
   });
-} else {
-  describe('checkpoints written by the PyTorch reference', () => {
-    it.each([
-      ['vgg5', 0.125],
-      ['spinal-vgg', 0.125],
-      ['vgg5', 1],
-      ['spinal-vgg', 1],
-    ] as const)("%s ×%s: load and give PyTorch's logits, in eval mode and with batch statistics", async (name, width) => {
+
+  it.each(['vgg5', 'spinal-vgg'] as const)(
+    '%s: a checkpoint written here loads into PyTorch, every key, and gives our logits',
+    async (name) => {
       const dir = scratch();
-      runTorchReference('export_random.py', ['--model', name, '--width', String(width), '--seed', '5', '--out', dir]);
-      const checkpoint = await readTorchCheckpoint(join(dir, 'checkpoint.pt'));
-      expect(checkpoint.wrapped).toBe(true);
-      const model = getModel(name, { widthMultiplier: width, dropout: 0 });
-      checkTorchStateDict(model, name, checkpoint.stateDict, 'checkpoint.pt');
-      loadTorchStateDict(model, name, checkpoint.stateDict);
-      expect(checkpoint.stateDict.get('l1.1.num_batches_tracked')).toEqual({ dtype: 'int64', shape: [], data: [1248] });
-      expect(checkpoint.stateDict.get('loss_module.loss_1_weight')?.data[0]).toBeCloseTo(0.717, 6);
-      const logits = JSON.parse(readFileSync(join(dir, 'logits.json'), 'utf8')) as {
-        inputShape: number[];
-        inputs: number[];
+      const model = getModel(name, { widthMultiplier: 0.125, dropout: 0, seed: 9 });
+      // BatchNorm away from its initial 1, 0, 0, 1, so that a mix-up of its four tensors cannot pass unseen.
+      for (const layer of model.layers.filter((l) => l.getClassName() === 'BatchNormalization')) {
+        const [gamma, beta, mean, variance] = layer.getWeights().map((w) => w.shape) as [number[], number[], number[], number[]];
+        const values = [
+          tf.randomUniform(gamma, 0.5, 1.5),
+          tf.randomNormal(beta, 0, 0.2),
+          tf.randomNormal(mean, 0, 0.2),
+          tf.randomUniform(variance, 0.5, 2),
+        ];
+        layer.setWeights(values);
+        tf.dispose(values);
+      }
+      const file = join(dir, 'mixent.pt');
+      await writeTorchCheckpoint(file, torchStateDictOf(model, name));
+      // Read back here too: the same tensors, and the paper's layout.
+      const back = await readTorchCheckpoint(file);
+      expect(back.wrapped).toBe(true);
+      expect([...back.stateDict.keys()]).toEqual(torchStateDictKeys(name));
+      const x = tf.randomNormal([6, 28, 28, 1], 0, 1, 'float32', 2);
+      const batch = JSON.stringify({ inputShape: [6, 1, 28, 28], inputs: Array.from(x.dataSync()) });
+      const width = ['--model', name, '--width', '0.125', '--checkpoint', file];
+      const reference = JSON.parse(runTorchReference('logits_of_checkpoint.py', width, batch)) as {
         evalLogits: number[][];
         trainLogits: number[][];
       };
-      // NCHW with one channel is NHWC's memory order.
-      const [n] = logits.inputShape as [number];
-      const x = tf.tensor4d(logits.inputs, [n, 28, 28, 1]);
-      const inference = model.predict(x) as tf.Tensor;
-      const training = model.apply(x, { training: true }) as tf.Tensor;
-      expect(relativeError(inference.dataSync(), logits.evalLogits.flat())).toBeLessThan(1e-4);
-      expect(relativeError(training.dataSync(), logits.trainLogits.flat())).toBeLessThan(1e-4);
+      const [inference, training] = [model.predict(x) as tf.Tensor, model.apply(x, { training: true }) as tf.Tensor];
+      expect(relativeError(inference.dataSync(), reference.evalLogits.flat())).toBeLessThan(1e-4);
+      expect(relativeError(training.dataSync(), reference.trainLogits.flat())).toBeLessThan(1e-4);
       tf.dispose([x, inference, training]);
       model.dispose();
-    });
+    },
+  );
 
-    it.each(['vgg5', 'spinal-vgg'] as const)(
-      '%s: a checkpoint written here loads into PyTorch, every key, and gives our logits',
-      async (name) => {
-        const dir = scratch();
-        const model = getModel(name, { widthMultiplier: 0.125, dropout: 0, seed: 9 });
-        // BatchNorm away from its initial 1, 0, 0, 1, so that a mix-up of its four tensors cannot pass unseen.
-        for (const layer of model.layers.filter((l) => l.getClassName() === 'BatchNormalization')) {
-          const [gamma, beta, mean, variance] = layer.getWeights().map((w) => w.shape) as [number[], number[], number[], number[]];
-          const values = [
-            tf.randomUniform(gamma, 0.5, 1.5),
-            tf.randomNormal(beta, 0, 0.2),
-            tf.randomNormal(mean, 0, 0.2),
-            tf.randomUniform(variance, 0.5, 2),
-          ];
-          layer.setWeights(values);
-          tf.dispose(values);
-        }
-        const file = join(dir, 'mixent.pt');
-        await writeTorchCheckpoint(file, torchStateDictOf(model, name));
-        // Read back here too: the same tensors, and the paper's layout.
-        const back = await readTorchCheckpoint(file);
-        expect(back.wrapped).toBe(true);
-        expect([...back.stateDict.keys()]).toEqual(torchStateDictKeys(name));
-        const x = tf.randomNormal([6, 28, 28, 1], 0, 1, 'float32', 2);
-        const batch = JSON.stringify({ inputShape: [6, 1, 28, 28], inputs: Array.from(x.dataSync()) });
-        const width = ['--model', name, '--width', '0.125', '--checkpoint', file];
-        const reference = JSON.parse(runTorchReference('logits_of_checkpoint.py', width, batch)) as {
-          evalLogits: number[][];
-          trainLogits: number[][];
-        };
-        const [inference, training] = [model.predict(x) as tf.Tensor, model.apply(x, { training: true }) as tf.Tensor];
-        expect(relativeError(inference.dataSync(), reference.evalLogits.flat())).toBeLessThan(1e-4);
-        expect(relativeError(training.dataSync(), reference.trainLogits.flat())).toBeLessThan(1e-4);
-        tf.dispose([x, inference, training]);
-        model.dispose();
-      },
+  it('reads a bare state dict too', async () => {
+    const dir = scratch();
+    runTorchReference('export_random.py', ['--model', 'vgg5', '--width', '0.125', '--layout', 'bare', '--out', dir]);
+    const checkpoint = await readTorchCheckpoint(join(dir, 'checkpoint.pt'));
+    expect(checkpoint.wrapped).toBe(false);
+    expect([...checkpoint.stateDict.keys()].sort()).toEqual(
+      [...torchStateDictKeys('vgg5'), 'loss_module.loss_1_weight', 'loss_module.loss_2_weight'].sort(),
     );
-
-    it('reads a bare state dict too', async () => {
-      const dir = scratch();
-      runTorchReference('export_random.py', ['--model', 'vgg5', '--width', '0.125', '--layout', 'bare', '--out', dir]);
-      const checkpoint = await readTorchCheckpoint(join(dir, 'checkpoint.pt'));
-      expect(checkpoint.wrapped).toBe(false);
-      expect([...checkpoint.stateDict.keys()].sort()).toEqual(
-        [...torchStateDictKeys('vgg5'), 'loss_module.loss_1_weight', 'loss_module.loss_2_weight'].sort(),
-      );
-      const truncated = join(dir, 'truncated.pt');
-      const bytes = readFileSync(join(dir, 'checkpoint.pt'));
-      writeFileSync(truncated, bytes.subarray(0, bytes.length - 100));
-      await expect(readTorchCheckpoint(truncated)).rejects.toThrow(`${truncated}: not a whole zip`);
-    });
+    const truncated = join(dir, 'truncated.pt');
+    const bytes = readFileSync(join(dir, 'checkpoint.pt'));
+    writeFileSync(truncated, bytes.subarray(0, bytes.length - 100));
+    await expect(readTorchCheckpoint(truncated)).rejects.toThrow(`${truncated}: not a whole zip`);
   });
-}
+});

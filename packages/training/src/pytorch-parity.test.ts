@@ -5,8 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng, batches, loadSample } from '@mixent/data';
 import { MIN_ENT_PRESET, MIX_ENT_PRESET } from '@mixent/losses';
 import { type ModelName, type TorchTensor, getModel, readTorchCheckpoint, torchStateDictOf, writeTorchCheckpoint } from '@mixent/models';
-import { describe, expect, it } from 'vitest';
-import { PYTORCH_REQUIRED, pytorchUnavailable, runTorchReference } from '../../../tools/torch-reference/pytorch.js';
+import { expect, it } from 'vitest';
+import { describeWithPyTorch, runTorchReference } from '../../../tools/torch-reference/pytorch.js';
 import { selectBackend } from './backends/select.js';
 import { resolveConfig } from './config.js';
 import { initialRunState } from './run-state.js';
@@ -169,63 +169,52 @@ async function parityRun(backend: string, architecture: ModelName, loss: { name:
   }
 }
 
-const unavailable = pytorchUnavailable();
+// torch too where its addon is built (CI builds it against Debian's libtorch).
+const backends = [
+  'wasm',
+  ...((await selectBackend('torch').then(
+    () => true,
+    () => false,
+  ))
+    ? ['torch']
+    : []),
+];
 
-if (unavailable) {
-  describe('without PyTorch', () => {
-    it('says how to get the reference', () => {
-      expect(PYTORCH_REQUIRED, `MIXENT_REQUIRE_PYTORCH=1 but: ${unavailable}`).toBe(false);
-      expect(unavailable).toMatch(/apt install python3-torch python3-torchvision/);
-    });
-  });
-} else {
-  // torch too where its addon is built (CI builds it against Debian's libtorch).
-  const backends = [
-    'wasm',
-    ...((await selectBackend('torch').then(
-      () => true,
-      () => false,
-    ))
-      ? ['torch']
-      : []),
-  ];
+describeWithPyTorch('training steps against PyTorch', () => {
+  const cases = backends.flatMap((backend) =>
+    (
+      [
+        ['vgg5', 'cross-entropy', {}],
+        ['vgg5', 'min-ent', { ...MIN_ENT_PRESET }],
+        ['vgg5', 'mix-ent', { ...MIX_ENT_PRESET }],
+        ['spinal-vgg', 'cross-entropy', {}],
+      ] as const
+    ).map(([architecture, name, options]) => [architecture, name, backend, options] as const),
+  );
 
-  describe('training steps against PyTorch', () => {
-    const cases = backends.flatMap((backend) =>
-      (
-        [
-          ['vgg5', 'cross-entropy', {}],
-          ['vgg5', 'min-ent', { ...MIN_ENT_PRESET }],
-          ['vgg5', 'mix-ent', { ...MIX_ENT_PRESET }],
-          ['spinal-vgg', 'cross-entropy', {}],
-        ] as const
-      ).map(([architecture, name, options]) => [architecture, name, backend, options] as const),
-    );
+  it.each(cases)(
+    '%s with %s on %s: the same steps, and no more drift than PyTorch has from itself',
+    async (architecture, name, backend, options) => {
+      // Three steps, before rounding differences have grown much: the losses agree closely (Spinal-VGG's third
+      // step already drifts by 1e-3 between PyTorch in float32 and in float64).
+      const short = await parityRun(backend, architecture, { name, options }, 3);
+      expect(short.lossError).toBeLessThan(Math.max(1e-4, 3 * short.pytorchDrift));
+      // One difference by definition: tfjs updates BatchNorm's running variance with the biased batch variance,
+      // PyTorch with the unbiased one, so after k steps from 1 the part the batches added is (n − 1)/n of PyTorch's.
+      const [ours, theirs] = short.headVariance as [number, number];
+      expect((ours - 0.9 ** 3) / (theirs - 0.9 ** 3)).toBeCloseTo((BATCH - 1) / BATCH, 2);
 
-    it.each(cases)(
-      '%s with %s on %s: the same steps, and no more drift than PyTorch has from itself',
-      async (architecture, name, backend, options) => {
-        // Three steps, before rounding differences have grown much: the losses agree closely (Spinal-VGG's third
-        // step already drifts by 1e-3 between PyTorch in float32 and in float64).
-        const short = await parityRun(backend, architecture, { name, options }, 3);
-        expect(short.lossError).toBeLessThan(Math.max(1e-4, 3 * short.pytorchDrift));
-        // One difference by definition: tfjs updates BatchNorm's running variance with the biased batch variance,
-        // PyTorch with the unbiased one, so after k steps from 1 the part the batches added is (n − 1)/n of PyTorch's.
-        const [ours, theirs] = short.headVariance as [number, number];
-        expect((ours - 0.9 ** 3) / (theirs - 0.9 ** 3)).toBeCloseTo((BATCH - 1) / BATCH, 2);
-
-        // Thirty steps at Adam's 0.005 are chaotic: PyTorch in float32 drifts from PyTorch in float64 by several
-        // percent in the loss and by the order of the weights' own size in some of them (Adam moves a weight whose
-        // gradient is near zero by ±lr whichever its sign). That drift, measured here on the same steps, is the
-        // tolerance float32 allows; mixent must stay within a few times it.
-        const long = await parityRun(backend, architecture, { name, options }, STEPS);
-        expect(long.pytorchDrift, 'the steps are chaotic enough to measure a drift').toBeGreaterThan(1e-3);
-        expect(long.lossError).toBeLessThan(3 * long.pytorchDrift);
-        for (const kind of ['weights', 'statistics', 'exp_avg', 'exp_avg_sq'] as const) {
-          expect(long.ours[kind], kind).toBeLessThan(4 * long.pytorch[kind]);
-        }
-      },
-      240_000,
-    );
-  });
-}
+      // Thirty steps at Adam's 0.005 are chaotic: PyTorch in float32 drifts from PyTorch in float64 by several
+      // percent in the loss and by the order of the weights' own size in some of them (Adam moves a weight whose
+      // gradient is near zero by ±lr whichever its sign). That drift, measured here on the same steps, is the
+      // tolerance float32 allows; mixent must stay within a few times it.
+      const long = await parityRun(backend, architecture, { name, options }, STEPS);
+      expect(long.pytorchDrift, 'the steps are chaotic enough to measure a drift').toBeGreaterThan(1e-3);
+      expect(long.lossError).toBeLessThan(3 * long.pytorchDrift);
+      for (const kind of ['weights', 'statistics', 'exp_avg', 'exp_avg_sq'] as const) {
+        expect(long.ours[kind], kind).toBeLessThan(4 * long.pytorch[kind]);
+      }
+    },
+    240_000,
+  );
+});
