@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -24,17 +24,26 @@ export function pytorchUnavailable(): string | undefined {
   return 'the PyTorch reference needs python3 with torch and torchvision, and no python3 here imports them (apt install python3-torch python3-torchvision, or pip install torch torchvision; MIXENT_PYTHON names the interpreter)';
 }
 
-/** Runs a script of tools/torch-reference (with `input` on its stdin); throws with its stderr when it fails. */
-export function runTorchReference(script: string, args: readonly string[], input?: string): string {
+/**
+ * Runs a script of tools/torch-reference (with `input` on its stdin) and gives its stdout; throws with its stderr
+ * when it fails. Asynchronous, so that a long run does not block the test worker past vitest's heartbeat.
+ */
+export async function runTorchReference(script: string, args: readonly string[], input?: string): Promise<string> {
   if (!python) throw new Error(pytorchUnavailable());
-  const run = spawnSync(python, [join(TORCH_REFERENCE_DIR, script), ...args], {
+  // One thread: OpenMP threads beside the tests' own spin against each other on a small machine.
+  const env = { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const child = spawn(python, [join(TORCH_REFERENCE_DIR, script), ...args], {
     cwd: TORCH_REFERENCE_DIR,
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-    ...(input === undefined ? {} : { input }),
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
-  if (run.status !== 0) throw new Error(`python3 ${script} ${args.join(' ')} failed (${run.status}):\n${run.stderr}`);
-  return run.stdout;
+  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+  child.stdout.on('data', (chunk: Buffer) => chunks.stdout.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => chunks.stderr.push(chunk));
+  child.stdin.end(input ?? '');
+  const code = await new Promise<number | null>((resolve, reject) => child.on('error', reject).on('close', resolve));
+  if (code !== 0) throw new Error(`python3 ${script} ${args.join(' ')} failed (${code}):\n${Buffer.concat(chunks.stderr).toString()}`);
+  return Buffer.concat(chunks.stdout).toString();
 }
 
 /**

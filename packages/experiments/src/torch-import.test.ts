@@ -41,7 +41,7 @@ describeWithPyTorch('a model trained by the PyTorch reference, imported', () => 
     async (model) => {
       const dir = mkdtempSync(join(tmpdir(), 'mixent-import-'));
       const [train, test] = [sample('train'), sample('test')];
-      runTorchReference('train_and_predict.py', [
+      await runTorchReference('train_and_predict.py', [
         ...['--model', model, '--width', '0.125', '--steps', '60', '--out', dir],
         ...['--train-images', train.images, '--train-labels', train.labels, '--test-images', test.images, '--test-labels', test.labels],
       ]);

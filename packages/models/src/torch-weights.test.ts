@@ -85,7 +85,7 @@ describeWithPyTorch('checkpoints written by the PyTorch reference', () => {
     ['spinal-vgg', 1],
   ] as const)("%s ×%s: load and give PyTorch's logits, in eval mode and with batch statistics", async (name, width) => {
     const dir = scratch();
-    runTorchReference('export_random.py', ['--model', name, '--width', String(width), '--seed', '5', '--out', dir]);
+    await runTorchReference('export_random.py', ['--model', name, '--width', String(width), '--seed', '5', '--out', dir]);
     const checkpoint = await readTorchCheckpoint(join(dir, 'checkpoint.pt'));
     expect(checkpoint.wrapped).toBe(true);
     const model = getModel(name, { widthMultiplier: width, dropout: 0 });
@@ -136,7 +136,7 @@ describeWithPyTorch('checkpoints written by the PyTorch reference', () => {
       const x = tf.randomNormal([6, 28, 28, 1], 0, 1, 'float32', 2);
       const batch = JSON.stringify({ inputShape: [6, 1, 28, 28], inputs: Array.from(x.dataSync()) });
       const width = ['--model', name, '--width', '0.125', '--checkpoint', file];
-      const reference = JSON.parse(runTorchReference('logits_of_checkpoint.py', width, batch)) as {
+      const reference = JSON.parse(await runTorchReference('logits_of_checkpoint.py', width, batch)) as {
         evalLogits: number[][];
         trainLogits: number[][];
       };
@@ -150,7 +150,7 @@ describeWithPyTorch('checkpoints written by the PyTorch reference', () => {
 
   it('reads a bare state dict too', async () => {
     const dir = scratch();
-    runTorchReference('export_random.py', ['--model', 'vgg5', '--width', '0.125', '--layout', 'bare', '--out', dir]);
+    await runTorchReference('export_random.py', ['--model', 'vgg5', '--width', '0.125', '--layout', 'bare', '--out', dir]);
     const checkpoint = await readTorchCheckpoint(join(dir, 'checkpoint.pt'));
     expect(checkpoint.wrapped).toBe(false);
     expect([...checkpoint.stateDict.keys()].sort()).toEqual(

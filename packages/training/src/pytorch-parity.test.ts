@@ -124,18 +124,19 @@ async function parityRun(backend: string, architecture: ModelName, loss: { name:
     );
     const losses: number[] = [];
     for (const batch of chosen) losses.push((await trainStep(trainer, batch)).loss);
-    const reference = (float64: boolean) => {
+    const reference = async (float64: boolean) => {
       const out = join(dir, float64 ? 'float64' : 'float32');
-      runTorchReference('trajectory.py', [
+      await runTorchReference('trajectory.py', [
         ...['--model', architecture, '--width', '0.125', '--init', join(dir, 'init.pt'), '--batches', join(dir, 'batches.pt')],
         ...['--loss', loss.name, '--options', JSON.stringify(loss.options), '--lr', String(LEARNING_RATE), '--out', out],
         ...(float64 ? ['--float64'] : []),
       ]);
-      return { out, losses: JSON.parse(readFileSync(join(out, 'losses.json'), 'utf8')) as number[] };
+      const state = (await readTorchCheckpoint(join(out, 'final.pt'))).stateDict;
+      return { state, losses: JSON.parse(readFileSync(join(out, 'losses.json'), 'utf8')) as number[] };
     };
-    const [single, double] = [reference(false), reference(true)];
-    const float32 = (await readTorchCheckpoint(join(single.out, 'final.pt'))).stateDict;
-    const float64 = (await readTorchCheckpoint(join(double.out, 'final.pt'))).stateDict;
+    const single = await reference(false);
+    // PyTorch in float64 only where its drift is the yardstick: a single step has none to speak of.
+    const double = steps > 1 ? await reference(true) : undefined;
     const { named, temporary } = await adamState('optimizer', trainer.optimizer);
     const variables = trainer.modelVariables.length;
     const moments = (first: number, suffix: string) =>
@@ -151,16 +152,17 @@ async function parityRun(backend: string, architecture: ModelName, loss: { name:
       ...moments(1, 'exp_avg'),
       ...moments(1 + variables, 'exp_avg_sq'),
     ]);
+    const headKey = architecture === 'vgg5' ? 'classifier.2.running_var' : 'fc_spinal_layer1.2.running_var';
     const result = {
-      lossError: curveError(losses, single.losses),
+      losses,
+      referenceLosses: single.losses,
       /** How far PyTorch in float32 drifts from PyTorch in float64 on the same steps: rounding, amplified. */
-      pytorchDrift: curveError(single.losses, double.losses),
-      ours: stateErrors(ours, float32),
-      pytorch: stateErrors(float64, float32),
-      /** BatchNorm1d's running variance after the steps, here and in PyTorch, for the definition check. */
-      headVariance: [ours, float32].map(
-        (m) => m.get(architecture === 'vgg5' ? 'classifier.2.running_var' : 'fc_spinal_layer1.2.running_var')?.data[0] ?? NaN,
-      ),
+      pytorchDrift: double ? curveError(single.losses, double.losses) : 0,
+      ours: stateErrors(ours, single.state),
+      pytorch: double ? stateErrors(double.state, single.state) : undefined,
+      /** The first value of BatchNorm1d's running variance after the steps, here and in PyTorch. */
+      headVariance: [ours, single.state].map((m) => m.get(headKey)?.data[0] ?? Number.NaN),
+      driftAt: (step: number) => (double ? curveError(single.losses.slice(0, step), double.losses.slice(0, step)) : 0),
     };
     tf.dispose(temporary);
     return result;
@@ -181,38 +183,40 @@ const backends = [
 ];
 
 describeWithPyTorch('training steps against PyTorch', () => {
-  const cases = backends.flatMap((backend) =>
-    (
-      [
-        ['vgg5', 'cross-entropy', {}],
-        ['vgg5', 'min-ent', { ...MIN_ENT_PRESET }],
-        ['vgg5', 'mix-ent', { ...MIX_ENT_PRESET }],
-        ['spinal-vgg', 'cross-entropy', {}],
-      ] as const
-    ).map(([architecture, name, options]) => [architecture, name, backend, options] as const),
-  );
+  // The three losses on VGG-5 on every backend; Spinal-VGG's head once, on wasm.
+  const cases = [
+    ...backends.flatMap((backend) =>
+      (
+        [
+          ['cross-entropy', {}],
+          ['min-ent', { ...MIN_ENT_PRESET }],
+          ['mix-ent', { ...MIX_ENT_PRESET }],
+        ] as const
+      ).map(([name, options]) => ['vgg5', name, backend, options] as const),
+    ),
+    ['spinal-vgg', 'cross-entropy', 'wasm', {}] as const,
+  ];
 
   it.each(cases)(
     '%s with %s on %s: the same steps, and no more drift than PyTorch has from itself',
     async (architecture, name, backend, options) => {
-      // Three steps, before rounding differences have grown much: the losses agree closely (Spinal-VGG's third
-      // step already drifts by 1e-3 between PyTorch in float32 and in float64).
-      const short = await parityRun(backend, architecture, { name, options }, 3);
-      expect(short.lossError).toBeLessThan(Math.max(1e-4, 3 * short.pytorchDrift));
       // One difference by definition: tfjs updates BatchNorm's running variance with the biased batch variance,
-      // PyTorch with the unbiased one, so after k steps from 1 the part the batches added is (n − 1)/n of PyTorch's.
-      const [ours, theirs] = short.headVariance as [number, number];
-      expect((ours - 0.9 ** 3) / (theirs - 0.9 ** 3)).toBeCloseTo((BATCH - 1) / BATCH, 2);
+      // PyTorch with the unbiased one, so after one step from 1 the part the batch added is (n − 1)/n of PyTorch's.
+      const one = await parityRun(backend, architecture, { name, options }, 1);
+      const [ours, theirs] = one.headVariance as [number, number];
+      expect((ours - 0.9) / (theirs - 0.9)).toBeCloseTo((BATCH - 1) / BATCH, 3);
 
+      const run = await parityRun(backend, architecture, { name, options }, STEPS);
+      // The first three steps, before rounding differences have grown much, agree closely.
+      expect(curveError(run.losses.slice(0, 3), run.referenceLosses.slice(0, 3))).toBeLessThan(Math.max(1e-4, 3 * run.driftAt(3)));
       // Thirty steps at Adam's 0.005 are chaotic: PyTorch in float32 drifts from PyTorch in float64 by several
       // percent in the loss and by the order of the weights' own size in some of them (Adam moves a weight whose
       // gradient is near zero by ±lr whichever its sign). That drift, measured here on the same steps, is the
       // tolerance float32 allows; mixent must stay within a few times it.
-      const long = await parityRun(backend, architecture, { name, options }, STEPS);
-      expect(long.pytorchDrift, 'the steps are chaotic enough to measure a drift').toBeGreaterThan(1e-3);
-      expect(long.lossError).toBeLessThan(3 * long.pytorchDrift);
+      expect(run.pytorchDrift, 'the steps are chaotic enough to measure a drift').toBeGreaterThan(1e-3);
+      expect(curveError(run.losses, run.referenceLosses)).toBeLessThan(3 * run.pytorchDrift);
       for (const kind of ['weights', 'statistics', 'exp_avg', 'exp_avg_sq'] as const) {
-        expect(long.ours[kind], kind).toBeLessThan(4 * long.pytorch[kind]);
+        expect(run.ours[kind], kind).toBeLessThan(4 * (run.pytorch?.[kind] ?? 0));
       }
     },
     240_000,
