@@ -5,7 +5,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { batches } from '@mixent/data';
 import { modelName, saveModel } from '@mixent/models';
 import { createProgress, pathExists } from '@mixent/node-io';
-import type { NamedTensor } from './checkpoint.js';
+import { type NamedTensor, loadCheckpoint } from './checkpoint.js';
 import { ConfigError, type TrainConfig, validateConfig } from './config.js';
 import { evaluate } from './evaluate.js';
 import { openMetrics } from './metrics-log.js';
@@ -18,7 +18,6 @@ import {
   createTrainer,
   disposeTrainer,
   lossFromConfig,
-  readTrainerCheckpoint,
   restoreTrainer,
   saveTrainerCheckpoint,
   trainStep,
@@ -135,7 +134,7 @@ async function openCheckpoint(
   outDir: string,
   log: (line: string) => void,
 ): Promise<{ state: RunState; tensors: NamedTensor[] } | undefined> {
-  const checkpoint = await readTrainerCheckpoint(outDir);
+  const checkpoint = await loadCheckpoint<RunState>(outDir);
   if (!checkpoint) {
     log(`${outDir}: no checkpoint to resume from; starting from epoch 1`);
     return undefined;

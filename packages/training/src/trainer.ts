@@ -10,7 +10,7 @@ import {
   getLoss,
 } from '@mixent/losses';
 import { getModel, trainableVariables } from '@mixent/models';
-import { type NamedTensor, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { type NamedTensor, saveCheckpoint } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import type { MetricsLog } from './metrics-log.js';
 import type { RunData } from './run-data.js';
@@ -145,11 +145,6 @@ export async function saveTrainerCheckpoint(trainer: TrainerState): Promise<void
   } finally {
     tf.dispose(parts.flatMap((p) => p.temporary));
   }
-}
-
-/** Reads the run's checkpoint, or undefined when it has none; a caller that gets tensors must dispose them. */
-export function readTrainerCheckpoint(outDir: string): Promise<{ state: RunState; tensors: NamedTensor[] } | undefined> {
-  return loadCheckpoint<RunState>(outDir);
 }
 
 /** Puts a checkpoint's tensors back into the trainer's model and optimizers, then disposes them. */
