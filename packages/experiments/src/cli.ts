@@ -4,12 +4,12 @@ import { readLetterSet } from '@mixent/data';
 import { MODEL_NAMES, type ModelName, isModelName, loadModel } from '@mixent/models';
 import writeFileAtomic from 'write-file-atomic';
 import { type CliIo, processIo } from '@mixent/node-io';
-import { BACKEND_NAMES, type ProfileName, compareTrainingStep, evaluate, selectBackend, train } from '@mixent/training';
+import { BACKEND_NAMES, type Evaluation, type ProfileName, compareTrainingStep, selectBackend, train } from '@mixent/training';
 import { namedConfigs, readTrainConfig } from './configs.js';
 import { buildAndWriteTable, trainRow } from './table.js';
 import { TABLES_FILE, experimentMatrix, runsFolder, tableFolder } from './tables.js';
-import { comparisonTestSet, compareModels } from './compare.js';
-import { importTorchCheckpoint, importedModelInfo, setForModel } from './torch-import.js';
+import { comparisonTestSet, compareModels, evaluateModel } from './compare.js';
+import { importTorchCheckpoint, importedModelInfo } from './torch-import.js';
 import { formatPValue } from '@mixent/reporting';
 
 /** A list for the help: a bundle of this app (tools/device-bundle.sh) has no configs folder and no tables.json. */
@@ -111,17 +111,18 @@ async function evalCommand(argv: readonly string[], io: CliIo): Promise<number> 
   const imported = importedModelInfo(model);
   if (imported && !values.json)
     io.stderr(`${values.model}: imported from ${imported.checkpoint}; fed its images transposed, as torchvision gives them\n`);
-  let result: Awaited<ReturnType<typeof evaluate>>;
-  let predictions: Int32Array;
+  let result: Evaluation;
   try {
-    const { set, toClasses } = setForModel(await readLetterSet(values.images, values.labels), imported);
-    result = await evaluate(model, set, integerFlag('--batch-size', values['batch-size']));
-    predictions = toClasses(result.predictions);
+    result = await evaluateModel(
+      model,
+      await readLetterSet(values.images, values.labels),
+      integerFlag('--batch-size', values['batch-size']),
+    );
   } finally {
     model.dispose();
   }
   // Class indices (0 = 'a'), one per image in the file's order, for paired tests.
-  if (values.predictions) await writeFileAtomic(values.predictions, `${JSON.stringify(Array.from(predictions))}\n`);
+  if (values.predictions) await writeFileAtomic(values.predictions, `${JSON.stringify(Array.from(result.predictions))}\n`);
   const report = {
     model: values.model,
     images: values.images,

@@ -1,7 +1,8 @@
 import { type LetterSet, loadLetters } from '@mixent/data';
 import { loadModel } from '@mixent/models';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { mcnemarExact, pairedCounts } from '@mixent/reporting';
-import { evaluate } from '@mixent/training';
+import { type Evaluation, evaluate } from '@mixent/training';
 import { importedModelInfo, setForModel } from './torch-import.js';
 
 /** One model of a comparison, against the first. */
@@ -25,27 +26,32 @@ export async function comparisonTestSet(log: (line: string) => void): Promise<{ 
   }
 }
 
+/** Evaluates a model on a set, fed as it was trained (an imported PyTorch model sees transposed images); predictions are class indices. */
+export async function evaluateModel(model: tfl.LayersModel, set: LetterSet, batchSize: number): Promise<Evaluation> {
+  const { set: fed, toClasses } = setForModel(set, importedModelInfo(model));
+  const result = await evaluate(model, fed, batchSize);
+  return { ...result, predictions: toClasses(result.predictions) };
+}
+
 /** Evaluates every model directory on one test set; each after the first is tested against the first, paired. */
 export async function compareModels(dirs: readonly string[], set: LetterSet, batchSize = 1000): Promise<ModelComparison[]> {
-  const predictions: Int32Array[] = [];
+  const evaluations: Evaluation[] = [];
   for (const dir of dirs) {
     const model = await loadModel(dir);
     try {
-      const { set: fed, toClasses } = setForModel(set, importedModelInfo(model));
-      predictions.push(toClasses((await evaluate(model, fed, batchSize)).predictions));
+      evaluations.push(await evaluateModel(model, set, batchSize));
     } finally {
       model.dispose();
     }
   }
   const labels = Int32Array.from(set.labels);
-  const first = predictions[0] as Int32Array;
+  const first = (evaluations[0] as Evaluation).predictions;
   return dirs.map((dir, i) => {
-    const ours = predictions[i] as Int32Array;
-    const correct = ours.reduce((n, p, k) => n + (p === labels[k] ? 1 : 0), 0);
-    const counts = i === 0 ? undefined : pairedCounts(ours, first, labels);
+    const { accuracy, correct, predictions } = evaluations[i] as Evaluation;
+    const counts = i === 0 ? undefined : pairedCounts(predictions, first, labels);
     return {
       model: dir,
-      accuracy: correct / set.count,
+      accuracy,
       correct,
       deltaImages: counts ? counts.b - counts.c : 0,
       pValue: counts ? mcnemarExact(counts.b, counts.c) : null,
