@@ -68,6 +68,7 @@ const CODE_INPUTS = [
   '{projectRoot}/bin/**/*',
   '^production',
   { env: 'MIXENT_BACKEND' },
+  { env: 'MIXENT_EXPERIMENTS' },
 ];
 
 /**

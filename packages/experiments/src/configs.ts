@@ -4,8 +4,16 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ProfileName, type TrainConfig, resolveConfig } from '@mixent/training';
 
+/**
+ * The folder that holds the experiment matrix (tables.json) and its configs (configs/): MIXENT_EXPERIMENTS when set,
+ * so that a matrix of one's own runs without editing the app's, else the app's own folder.
+ */
+export const EXPERIMENTS_DIR = process.env.MIXENT_EXPERIMENTS
+  ? resolve(process.env.MIXENT_EXPERIMENTS)
+  : fileURLToPath(new URL('../', import.meta.url));
+
 /** The folder of the named configs: the rows of the tables, and any config a user adds (each gets an nx train-<name> target). */
-export const CONFIG_DIR = fileURLToPath(new URL('../configs/', import.meta.url));
+export const CONFIG_DIR = join(EXPERIMENTS_DIR, 'configs');
 
 /** The names of the configs in CONFIG_DIR, sorted. */
 export function namedConfigs(): string[] {

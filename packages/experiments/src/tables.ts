@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { PublishedAccuracy } from '@mixent/reporting';
 import { PROFILES, type ProfileName, type TrainConfig } from '@mixent/training';
 import { z } from 'zod';
-import { namedConfigs } from './configs.js';
+import { EXPERIMENTS_DIR, namedConfigs } from './configs.js';
 
 /**
  * The experiment matrix, tables.json: every table with its rows, baseline and output folder, the seeds, the runs
  * folder, the published accuracies and the display names. The nx plugin tools/experiment-targets.cjs makes the
  * targets from the same file, and the CLI takes its defaults from it.
  */
-export const TABLES_FILE = fileURLToPath(new URL('../tables.json', import.meta.url));
+export const TABLES_FILE = join(EXPERIMENTS_DIR, 'tables.json');
 
 const tableSchema = z.strictObject({
   /** What the table shows, in words. */
