@@ -11,6 +11,7 @@ import { TABLES_FILE, experimentMatrix, runsFolder, tableFolder } from './tables
 import { comparisonTestSet, compareModels, evaluateModel } from './compare.js';
 import { importTorchCheckpoint, importedModelInfo } from './torch-import.js';
 import { formatPValue } from '@mixent/reporting';
+import { integerFlag, profileFlag } from './flags.js';
 
 /** A list for the help: a bundle of this app (tools/device-bundle.sh) has no configs folder and no tables.json. */
 function listForHelp(list: () => readonly string[]): string {
@@ -27,7 +28,7 @@ const usage = () => `usage: mixent <command>
   eval --model <dir> --images <idx> --labels <idx> [--json] [--predictions file] [--backend B] [--batch-size N]
   import-torch <checkpoint.pt> --model vgg5|spinal-vgg --out <dir>   a PyTorch checkpoint of the reference, for eval
   compare-checkpoints <model dir> <model dir>… [--images <idx> --labels <idx>] [--json]   McNemar against the first
-  train-row --row <name> [--profile sample|full] [--seeds N] [--backend B] [--runs dir]   the row's seeds in <runs>/<name>
+  train-row --row <name> [--profile sample|full] [--seeds N | --seed S] [--backend B] [--runs dir]   the row's seeds in <runs>/<name>
   <table> [--profile sample|full] [--runs dir] [--out dir] [--seeds N]   a table of tables.json from its rows' runs
   check-backend --backend B [--reference wasm,cpu] [--json]
 
@@ -147,6 +148,7 @@ async function trainRowCommand(argv: readonly string[], io: CliIo): Promise<numb
       row: { type: 'string' },
       profile: { type: 'string', default: 'sample' },
       seeds: { type: 'string' },
+      seed: { type: 'string' },
       backend: { type: 'string' },
       runs: { type: 'string' },
     },
@@ -154,14 +156,24 @@ async function trainRowCommand(argv: readonly string[], io: CliIo): Promise<numb
   const configs = namedConfigs();
   if (!values.row || !configs.includes(values.row)) throw new Error(`train-row needs --row, a named config: ${configs.join(', ')}`);
   const profile = profileFlag(values.profile);
-  const seeds = values.seeds === undefined ? experimentMatrix().seeds : integerFlag('--seeds', values.seeds);
+  if (values.seed !== undefined && values.seeds !== undefined) throw new Error('train-row takes --seeds N or --seed S, not both');
+  const only = values.seed === undefined ? undefined : integerFlag('--seed', values.seed);
+  const seeds =
+    only !== undefined ? only + 1 : values.seeds === undefined ? experimentMatrix().seeds : integerFlag('--seeds', values.seeds);
   if (seeds < 1) throw new Error('--seeds must be at least 1');
   await startBackend(values.backend, profile, io);
   const outDir = join(values.runs ?? runsFolder(profile), values.row);
   // Under nx, the task's hash identifies the row's inputs (config, code, options): runs left by other inputs are stale.
-  const inputsHash = process.env.NX_TASK_HASH;
-  await trainRow(values.row, profile, { seeds, outDir, ...(inputsHash ? { inputsHash } : {}), log: (line) => io.stderr(`${line}\n`) });
-  io.stdout(`${values.row}: ${seeds} seed${seeds === 1 ? '' : 's'} in ${outDir}\n`);
+  // One seed is a task of a sweep, whose submission claimed the folder.
+  const inputsHash = only === undefined ? process.env.NX_TASK_HASH : undefined;
+  await trainRow(values.row, profile, {
+    seeds,
+    outDir,
+    ...(only !== undefined ? { only } : {}),
+    ...(inputsHash ? { inputsHash } : {}),
+    log: (line) => io.stderr(`${line}\n`),
+  });
+  io.stdout(`${values.row}: ${only !== undefined ? `seed ${only}` : `${seeds} seed${seeds === 1 ? '' : 's'}`} in ${outDir}\n`);
   return 0;
 }
 
@@ -292,14 +304,4 @@ async function startBackend(preference: string | undefined, profile: ProfileName
       'the full profile on the pure-JavaScript cpu backend would take months (about 1 GFLOP per training image at ~1 GFLOP/s): use --backend torch, tensorflow, webgpu or wasm',
     );
   }
-}
-
-function profileFlag(value: string | undefined): ProfileName {
-  if (value !== 'sample' && value !== 'full') throw new Error(`--profile must be sample or full, got '${value}'`);
-  return value;
-}
-
-function integerFlag(flag: string, value: string): number {
-  if (!/^\d+$/.test(value)) throw new Error(`${flag} must be a non-negative integer, got '${value}'`);
-  return Number(value);
 }

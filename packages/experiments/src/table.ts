@@ -12,6 +12,8 @@ import { type ExperimentMatrix, experimentMatrix, lossDisplayName, modelDisplayN
 export interface TrainRowOptions {
   /** Seeds 0..seeds-1. */
   seeds: number;
+  /** Train this one of them only (a task of a sweep). */
+  only?: number;
   /** The row's folder: one sub-folder per seed. */
   outDir: string;
   /**
@@ -33,6 +35,7 @@ const INPUTS_HASH_FILE = 'inputs-hash.txt';
 export async function trainRow(row: string, profile: ProfileName, options: TrainRowOptions): Promise<void> {
   await claimRowFolder(options.outDir, options.inputsHash, options.log);
   for (let seed = 0; seed < options.seeds; seed++) {
+    if (options.only !== undefined && seed !== options.only) continue;
     const config = await readTrainConfig(row, profile, { seed });
     const dir = join(options.outDir, `seed-${seed}`);
     const status = await seedRunStatus(dir, config, options.log);
@@ -44,6 +47,12 @@ export async function trainRow(row: string, profile: ProfileName, options: Train
   }
 }
 
+/** The inputs hash a row's folder records, or undefined when it records none. */
+export async function recordedInputsHash(outDir: string): Promise<string | undefined> {
+  const file = join(outDir, INPUTS_HASH_FILE);
+  return (await pathExists(file)) ? (await readFile(file, 'utf8')).trim() : undefined;
+}
+
 /**
  * Prepares a row's folder for runs made under `inputsHash`: when the folder records another hash or none, its runs
  * are stale (nx re-runs a row because its inputs changed, and leaves the old outputs in place) and are deleted.
@@ -52,7 +61,7 @@ export async function trainRow(row: string, profile: ProfileName, options: Train
 export async function claimRowFolder(outDir: string, inputsHash: string | undefined, log?: (line: string) => void): Promise<void> {
   if (inputsHash === undefined) return;
   const file = join(outDir, INPUTS_HASH_FILE);
-  const recorded = (await pathExists(file)) ? (await readFile(file, 'utf8')).trim() : undefined;
+  const recorded = await recordedInputsHash(outDir);
   if (recorded === inputsHash) return;
   // Runs without a recorded hash have unknown inputs (an older mixent, or train-row outside nx): stale too.
   if (await pathExists(outDir)) {
@@ -61,6 +70,25 @@ export async function claimRowFolder(outDir: string, inputsHash: string | undefi
   }
   await mkdir(outDir, { recursive: true });
   await writeFileAtomic(file, `${inputsHash}\n`);
+}
+
+/** What a seed's run folder holds for a config: a finished run, an interrupted one, none, or a run of another config. */
+export type SeedRunState = 'finished' | 'interrupted' | 'none' | 'other-config';
+
+/** Reads what a seed's run folder holds for `config`, changing nothing. */
+export async function seedRunState(dir: string, config: TrainConfig): Promise<SeedRunState> {
+  const configFile = join(dir, 'config.json');
+  if (await pathExists(configFile)) {
+    let previous: unknown;
+    try {
+      previous = JSON.parse(await readFile(configFile, 'utf8'));
+    } catch {
+      previous = undefined; // unreadable: not this config either
+    }
+    if (!isSameConfig(previous, config)) return 'other-config';
+  }
+  if (await pathExists(join(dir, 'summary.json'))) return 'finished';
+  return (await pathExists(join(dir, 'metrics.jsonl'))) ? 'interrupted' : 'none';
 }
 
 /**
@@ -72,22 +100,11 @@ export async function seedRunStatus(
   config: TrainConfig,
   log?: (line: string) => void,
 ): Promise<'finished' | 'interrupted' | 'none'> {
-  const configFile = join(dir, 'config.json');
-  if (await pathExists(configFile)) {
-    let previous: unknown;
-    try {
-      previous = JSON.parse(await readFile(configFile, 'utf8'));
-    } catch {
-      previous = undefined; // unreadable: not this config either
-    }
-    if (!isSameConfig(previous, config)) {
-      log?.(`${dir}: made with another config (${configFile}); training it again`);
-      await rm(dir, { recursive: true, force: true });
-      return 'none';
-    }
-  }
-  if (await pathExists(join(dir, 'summary.json'))) return 'finished';
-  return (await pathExists(join(dir, 'metrics.jsonl'))) ? 'interrupted' : 'none';
+  const state = await seedRunState(dir, config);
+  if (state !== 'other-config') return state;
+  log?.(`${dir}: made with another config (${join(dir, 'config.json')}); training it again`);
+  await rm(dir, { recursive: true, force: true });
+  return 'none';
 }
 
 /** The files train() leaves in a run directory that the table needs. */
