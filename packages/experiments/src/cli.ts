@@ -12,6 +12,7 @@ import { comparisonTestSet, compareModels, evaluateModel } from './compare.js';
 import { importTorchCheckpoint, importedModelInfo } from './torch-import.js';
 import { formatPValue } from '@mixent/reporting';
 import { integerFlag, profileFlag } from './flags.js';
+import { SLURM_FLAGS, sweepCommand, trainRowOnSlurm } from './sweep-command.js';
 
 /** A list for the help: a bundle of this app (tools/device-bundle.sh) has no configs folder and no tables.json. */
 function listForHelp(list: () => readonly string[]): string {
@@ -28,8 +29,13 @@ const usage = () => `usage: mixent <command>
   eval --model <dir> --images <idx> --labels <idx> [--json] [--predictions file] [--backend B] [--batch-size N]
   import-torch <checkpoint.pt> --model vgg5|spinal-vgg --out <dir>   a PyTorch checkpoint of the reference, for eval
   compare-checkpoints <model dir> <model dir>… [--images <idx> --labels <idx>] [--json]   McNemar against the first
-  train-row --row <name> [--profile sample|full] [--seeds N | --seed S] [--backend B] [--runs dir]   the row's seeds in <runs>/<name>
+  train-row --row <name> [--profile sample|full] [--seeds N | --seed S] [--backend B] [--runs dir] [--scheduler slurm]
+      the row's seeds in <runs>/<name>; --scheduler slurm: as a Slurm job array, waited for
   <table> [--profile sample|full] [--runs dir] [--out dir] [--seeds N]   a table of tables.json from its rows' runs
+  sweep --table <table> [--profile sample|full] [--seeds N] [--runs dir] [--backend B] [--partition P] [--gpus-per-task N]
+      [--cpus-per-task N] [--time HH:MM:SS] [--max-parallel K] [--sbatch-arg ARG]… [--dry-run] [--wait] [--poll S]
+      a table's rows × seeds as one Slurm job array (resources: tables.json's slurm section, then these flags)
+  sweep status [--runs dir] [--profile sample|full] [--json]   pending, running (epoch, ETA), done or failed, per run
   check-backend --backend B [--reference wasm,cpu] [--json]
 
 Named configs: ${listForHelp(namedConfigs)} (packages/experiments/configs).
@@ -46,6 +52,7 @@ export async function runMixentCli(argv: readonly string[], io: CliIo = processI
     if (command === 'import-torch') return await importTorchCommand(rest, io);
     if (command === 'compare-checkpoints') return await compareCommand(rest, io);
     if (command === 'train-row') return await trainRowCommand(rest, io);
+    if (command === 'sweep') return await sweepCommand(rest, io);
     if (command === 'check-backend') return await checkBackendCommand(rest, io);
     if (command?.endsWith('-table')) return await tableCommand(command, rest, io);
     if (command === undefined || command === 'help' || command === '--help') {
@@ -151,10 +158,12 @@ async function trainRowCommand(argv: readonly string[], io: CliIo): Promise<numb
       seed: { type: 'string' },
       backend: { type: 'string' },
       runs: { type: 'string' },
+      ...SLURM_FLAGS,
     },
   });
   const configs = namedConfigs();
   if (!values.row || !configs.includes(values.row)) throw new Error(`train-row needs --row, a named config: ${configs.join(', ')}`);
+  if (values.scheduler !== undefined) return await trainRowOnSlurm(values.row, values, io);
   const profile = profileFlag(values.profile);
   if (values.seed !== undefined && values.seeds !== undefined) throw new Error('train-row takes --seeds N or --seed S, not both');
   const only = values.seed === undefined ? undefined : integerFlag('--seed', values.seed);

@@ -4,6 +4,7 @@ import type { PublishedAccuracy } from '@mixent/reporting';
 import { PROFILES, type ProfileName, type TrainConfig } from '@mixent/training';
 import { z } from 'zod';
 import { EXPERIMENTS_DIR, namedConfigs } from './configs.js';
+import { resourceProblems } from './slurm.js';
 
 /**
  * The experiment matrix, tables.json: every table with its rows, baseline and output folder, the seeds, the runs
@@ -23,6 +24,17 @@ const tableSchema = z.strictObject({
   out: z.string().min(1),
 });
 
+/** What a Slurm sweep asks for under one profile (slurm.ts's SlurmResources), and the backend its tasks train on. */
+const slurmSchema = z.strictObject({
+  partition: z.string().min(1).optional(),
+  gpusPerTask: z.number().int().nonnegative().optional(),
+  cpusPerTask: z.number().int().positive().optional(),
+  time: z.string().min(1).optional(),
+  maxParallel: z.number().int().positive().optional(),
+  sbatchArgs: z.array(z.string()).optional(),
+  backend: z.string().min(1).optional(),
+});
+
 const matrixSchema = z.strictObject({
   $comment: z.string().optional(),
   /** Seeds 0..seeds-1 of every row. */
@@ -37,6 +49,8 @@ const matrixSchema = z.strictObject({
   published: z.record(z.string(), z.strictObject({ accuracy: z.number().gt(0).max(100), source: z.string().min(1) })),
   /** How tables name models and losses, by their registry names; other names are shown as they are. */
   displayNames: z.strictObject({ models: z.record(z.string(), z.string()), losses: z.record(z.string(), z.string()) }),
+  /** By profile: the resources of `mixent sweep` and of the rows' `-c <profile>-slurm` targets; flags override them. */
+  slurm: z.record(z.string(), slurmSchema).optional(),
 });
 
 /** The experiment matrix, as tables.json holds it. */
@@ -86,6 +100,10 @@ function matrixProblems(matrix: ExperimentMatrix, configs: readonly string[]): s
     outs.set(table.out, name);
   }
   for (const row of Object.keys(matrix.published)) if (!known.has(row)) problems.push(`published: ${row} is not a config of configs/`);
+  for (const [profile, resources] of Object.entries(matrix.slurm ?? {})) {
+    if (!profiles.includes(profile)) problems.push(`slurm.${profile}: not a profile (${profiles.join(', ')})`);
+    for (const problem of resourceProblems(resources)) problems.push(`slurm.${profile}: ${problem}`);
+  }
   return problems;
 }
 
