@@ -1,12 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMixentCli } from './cli.js';
-import { type RunStatus, type SweepManifest, lockRows, sweepFolder, sweepStatus } from './sweep.js';
+import { type SlurmCluster, describeWithSlurm, startSlurmCluster, waitFor } from './slurm-cluster.test-util.js';
+import { type RunStatus, type SweepManifest, lockRows, sweepFolder, sweepStatus, waitForSweep } from './sweep.js';
 import { experimentMatrix, tableSpec } from './tables.js';
 
+const APP_DIR = join(import.meta.dirname, '..');
 const scratch = (what: string) => mkdtempSync(join(tmpdir(), `mixent-sweep-${what}-`));
 
 async function run(...argv: string[]) {
@@ -152,4 +154,188 @@ describe('mixent sweep --dry-run: the job script, without Slurm', () => {
     expect(printed.out).toMatch(/b seed 0 +failed +exit 1; .*41_1\.log +\(task 41_1\)\n +\| line 5/);
     expect(printed.out).toContain('4 runs: 2 done, 1 failed, 1 stopped');
   });
+});
+
+/** Runs the mixent command in its own process, as a user does. */
+function mixent(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(APP_DIR, 'bin', 'mixent.js'), ...args], { cwd: APP_DIR, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject).on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const ROWS = {
+  'vgg5-ce': ['vgg5', 'cross-entropy'],
+  'spinalvgg-ce': ['spinal-vgg', 'cross-entropy'],
+  'vgg5-minent': ['vgg5', 'min-ent'],
+  'vgg5-mixent': ['vgg5', 'mix-ent'],
+};
+
+/**
+ * A tiny experiment matrix of its own (MIXENT_EXPERIMENTS): the paper's four rows at ×0.125 on 300 sample images,
+ * 2 epochs, 2 seeds. Batches of 20 with a metrics line every 5 steps, so that a run can be seen mid-epoch.
+ */
+function tinyExperiments(): string {
+  const dir = scratch('experiments');
+  mkdirSync(join(dir, 'configs'));
+  for (const [row, [model, loss]] of Object.entries(ROWS)) {
+    const config = {
+      description: `${row}, tiny`,
+      model: { name: model },
+      loss: { name: loss, options: {} },
+      data: { trainLimit: 300, testLimit: 200, validationFraction: 0.02 },
+      epochs: 2,
+      batchSize: 20,
+      logEvery: 5,
+    };
+    writeFileSync(join(dir, 'configs', `${row}.json`), JSON.stringify(config));
+  }
+  const matrix = {
+    seeds: 2,
+    profiles: ['sample', 'full'],
+    runs: 'runs/{profile}',
+    tables: { 'tiny-table': { description: 'The paper table, tiny.', rows: Object.keys(ROWS), baseline: 'vgg5-ce', out: 'out/{profile}' } },
+    published: {},
+    displayNames: { models: {}, losses: {} },
+    slurm: { sample: { cpusPerTask: 1 } },
+  };
+  writeFileSync(join(dir, 'tables.json'), JSON.stringify(matrix));
+  return dir;
+}
+
+describeWithSlurm('mixent sweep on a one-node Slurm cluster', () => {
+  let cluster: SlurmCluster;
+  let experiments: string;
+  let env: NodeJS.ProcessEnv;
+  let localTable: string;
+
+  beforeAll(async () => {
+    cluster = await startSlurmCluster();
+    process.env.SLURM_CONF = cluster.env.SLURM_CONF;
+    experiments = tinyExperiments();
+    // One backend and one thread everywhere, so that the cluster's runs can equal the local ones bit for bit.
+    env = { ...process.env, ...cluster.env, MIXENT_EXPERIMENTS: experiments, MIXENT_BACKEND: 'wasm', MIXENT_WASM_THREADS: '1' };
+    const local = scratch('local-runs');
+    for (const row of Object.keys(ROWS)) {
+      const trained = await mixent(['train-row', '--row', row, '--runs', local], env);
+      expect(trained.code, trained.stderr).toBe(0);
+    }
+    localTable = scratch('local-table');
+    const table = await mixent(['tiny-table', '--runs', local, '--out', localTable], env);
+    expect(table.code, table.stderr).toBe(0);
+  }, 600_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+  }, 60_000);
+
+  it('runs a table as one array: a second sweep is refused, a task killed mid-epoch is requeued and resumes, and the table is the local one', async () => {
+    const runs = scratch('runs');
+    const submitted = await mixent(['sweep', '--table', 'tiny', '--runs', runs], env);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const jobId = /submitted Slurm job (\d+), 8 tasks \(0 runs done already\)/.exec(submitted.stdout)?.[1] as string;
+    expect(jobId).toBeDefined();
+
+    const second = await mixent(['sweep', '--table', 'tiny', '--runs', runs], env);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(new RegExp(`is being written by the sweep tiny-table \\(Slurm job ${jobId}, since`));
+
+    // Watch every run's state; kill one that is mid-way through its second epoch (a metrics line of epoch 2).
+    const seen = new Map<string, Set<string>>();
+    const watch = async () => {
+      const statuses = await sweepStatus(runs, { jobId });
+      for (const s of statuses) seen.set(`${s.row}/${s.seed}`, (seen.get(`${s.row}/${s.seed}`) ?? new Set()).add(s.state));
+      return statuses;
+    };
+    let killed: RunStatus | undefined;
+    await waitFor(
+      async () => {
+        for (const s of await watch()) {
+          if (s.state !== 'running') continue;
+          const runDir = join(runs, s.row, `seed-${s.seed}`);
+          const metrics = existsSync(join(runDir, 'metrics.jsonl')) ? readFileSync(join(runDir, 'metrics.jsonl'), 'utf8') : '';
+          if (!metrics.includes('"type":"step","epoch":2')) continue;
+          spawnSync('pkill', ['-KILL', '-f', `train-row --profile sample --runs ${runs} --row ${s.row} --seed ${s.seed}`]);
+          // Killed in time when it left no summary; else it finished first, and another run is tried.
+          await waitFor(async () => (await watch()).find((t) => t.task === s.task)?.state !== 'running', `task ${s.task} to end`);
+          if (!existsSync(join(runDir, 'summary.json'))) {
+            killed = s;
+            return true;
+          }
+        }
+        return false;
+      },
+      'a run in its second epoch to kill',
+      300,
+    );
+    const task = (killed as RunStatus).task as string;
+    const afterKill = (await watch()).find((s) => s.task === task);
+    expect(afterKill).toMatchObject({ state: 'failed', exitCode: 137 });
+
+    cluster.client('scontrol', ['requeue', task]);
+    // A requeued job waits before it may start again; the test does not.
+    cluster.client('scontrol', ['update', `jobid=${task}`, 'StartTime=now']);
+    await waitFor(async () => (await watch()).find((s) => s.task === task)?.state !== 'failed', `task ${task} to be requeued`);
+    let statuses: RunStatus[] = [];
+    await waitFor(
+      async () => {
+        statuses = await watch();
+        return !statuses.some((s) => s.state === 'pending' || s.state === 'running');
+      },
+      'the sweep to end',
+      600,
+    );
+    expect(statuses.map((s) => s.state)).toEqual(Array(8).fill('done'));
+
+    // sweep status saw the states change: pending, then running, then done, and the killed run fail before its requeue.
+    for (const states of seen.values()) expect(states.has('done')).toBe(true);
+    expect([...seen.values()].some((states) => states.has('pending'))).toBe(true);
+    expect([...seen.values()].some((states) => states.has('running'))).toBe(true);
+    expect(seen.get(`${killed?.row}/${killed?.seed}`)).toContain('failed');
+    const log = readFileSync(join(sweepFolder(runs).logs, `${task}.log`), 'utf8');
+    expect(log).toContain('attempt 2');
+    expect(log).toMatch(/resumed after epoch 1/);
+
+    const clusterTable = scratch('cluster-table');
+    const table = await mixent(['tiny-table', '--runs', runs, '--out', clusterTable], env);
+    expect(table.code, table.stderr).toBe(0);
+    for (const file of ['tiny-table.json', 'tiny-table.md', 'tiny-table.csv', 'tiny-table.tex']) {
+      expect(readFileSync(join(clusterTable, file), 'utf8'), file).toBe(readFileSync(join(localTable, file), 'utf8'));
+    }
+  }, 900_000);
+
+  it('reports a task whose config breaks after submission with its row, seed and log, lets the others finish, and resubmits only it', async () => {
+    const own = scratch('experiments');
+    cpSync(experiments, own, { recursive: true });
+    const ownEnv = { ...env, MIXENT_EXPERIMENTS: own };
+    const runs = scratch('runs');
+    // Held, so that the config can break before any task reads it.
+    const submitted = await mixent(['sweep', '--table', 'tiny', '--runs', runs, '--seeds', '1', '--sbatch-arg=--hold'], ownEnv);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const jobId = /submitted Slurm job (\d+)/.exec(submitted.stdout)?.[1] as string;
+    const broken = join(own, 'configs', 'vgg5-mixent.json');
+    const config = readFileSync(broken, 'utf8');
+    writeFileSync(broken, '{ "epochs": ');
+    cluster.client('scontrol', ['release', jobId]);
+    const statuses = await waitForSweep(runs, jobId, { pollSeconds: 1 });
+    expect(statuses.map((s) => [s.row, s.state])).toEqual([
+      ['vgg5-ce', 'done'],
+      ['spinalvgg-ce', 'done'],
+      ['vgg5-minent', 'done'],
+      ['vgg5-mixent', 'failed'],
+    ]);
+    const status = await mixent(['sweep', 'status', '--runs', runs], ownEnv);
+    expect(status.stdout).toMatch(new RegExp(`vgg5-mixent seed 0 +failed +exit 1; .*${jobId}_3\\.log +\\(task ${jobId}_3\\)`));
+    expect(status.stdout).toContain(`| mixent: ${broken}: not valid JSON`);
+    expect(status.stdout).toContain('4 runs: 3 done, 1 failed');
+
+    writeFileSync(broken, config);
+    const again = await mixent(['sweep', '--table', 'tiny', '--runs', runs, '--seeds', '1', '--dry-run'], ownEnv);
+    expect(again.stdout).toContain('#SBATCH --array=0-0\n');
+    expect(again.stdout).toContain('rows=(vgg5-mixent)\n');
+  }, 600_000);
 });
