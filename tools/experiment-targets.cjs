@@ -1,6 +1,6 @@
 // An nx plugin: the experiments project's targets, made from its data. Each config file (`configs/<name>.json`)
 // gets a cached `train-<name>` target that trains its seeds; each table of `tables.json` gets a cached target that
-// depends on its rows' targets. Adding a row or a table is an edit of tables.json and a config file, nothing else.
+// depends on its rows' targets. Under `-c <profile>-slurm`, a row trains its seeds as a Slurm job array and waits. Adding a row or a table is an edit of tables.json and a config file, nothing else.
 // CommonJS, because nx require()s local plugins and transpiles TypeScript ones only with ts-node or swc, which
 // this workspace lacks. The full check of tables.json is the app's (src/tables.ts); this reads what it needs.
 const { readFileSync } = require('node:fs');
@@ -37,15 +37,19 @@ const forProfile = (template, profile) => template.replaceAll('{profile}', profi
 
 /**
  * Options under each profile: the first profile's are the target's options (and its default configuration), each
- * profile is a configuration. nx runs a table's rows under the table's configuration.
+ * profile is a configuration, and so is `<profile>-slurm`, with `slurm`'s options on top: the same runs, trained as
+ * Slurm job arrays. nx runs a table's rows under the table's configuration.
  * @param {Matrix} tables
  * @param {(profile: string) => Record<string, string>} options
+ * @param {Record<string, unknown>} slurm
  */
-function profileOptions(tables, options) {
+function profileOptions(tables, options, slurm) {
   const [first = 'sample', ...others] = tables.profiles;
+  const configurations = [[first, {}], ...others.map((profile) => [profile, { profile, ...options(profile) }])];
+  for (const profile of tables.profiles) configurations.push([`${profile}-slurm`, { profile, ...options(profile), ...slurm }]);
   return {
     options: { profile: first, ...options(first) },
-    configurations: Object.fromEntries([[first, {}], ...others.map((profile) => [profile, { profile, ...options(profile) }])]),
+    configurations: Object.fromEntries(configurations),
     defaultConfiguration: first,
   };
 }
@@ -79,7 +83,8 @@ const CODE_INPUTS = [
  * @returns {Target}
  */
 function trainTarget(tables, name, workspaceRoot) {
-  const byProfile = profileOptions(tables, (profile) => ({ runs: forProfile(tables.runs, profile) }));
+  // On Slurm the row submits its seeds and waits; each task takes its ATen threads from its CPUs, not from here.
+  const byProfile = profileOptions(tables, (profile) => ({ runs: forProfile(tables.runs, profile) }), { scheduler: 'slurm', env: {} });
   return {
     executor: 'nx:run-commands',
     ...byProfile,
@@ -111,7 +116,7 @@ function trainTarget(tables, name, workspaceRoot) {
  */
 function tableTarget(tables, name) {
   const { rows, out } = /** @type {Matrix['tables'][string]} */ (tables.tables[name]);
-  const byProfile = profileOptions(tables, (profile) => ({ out: forProfile(out, profile), runs: forProfile(tables.runs, profile) }));
+  const byProfile = profileOptions(tables, (profile) => ({ out: forProfile(out, profile), runs: forProfile(tables.runs, profile) }), {});
   return {
     executor: 'nx:run-commands',
     dependsOn: rows.map((row) => ({ target: `train-${row}` })),

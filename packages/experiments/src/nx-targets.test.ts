@@ -12,7 +12,7 @@ interface Target {
   options?: { command?: string; runs?: string; out?: string; seeds?: number };
   inputs?: unknown[];
   outputs?: string[];
-  configurations?: Record<string, { runs?: string; out?: string }>;
+  configurations?: Record<string, { profile?: string; runs?: string; out?: string; scheduler?: string; env?: object }>;
   dependsOn?: { target: string; params?: string }[];
 }
 
@@ -48,6 +48,9 @@ describe('the nx targets of the experiments project', () => {
         seeds: matrix.seeds,
       });
       expect(target.configurations?.full?.runs).toBe(runsFolder('full'));
+      // On Slurm, the same runs, submitted as a job array and waited for; the tasks choose their own threads.
+      expect(target.configurations?.['full-slurm']).toEqual({ profile: 'full', runs: runsFolder('full'), scheduler: 'slurm', env: {} });
+      expect(target.configurations?.['sample-slurm']).toMatchObject({ runs: runsFolder('sample'), scheduler: 'slurm' });
       expect(target.inputs).toContain(`{projectRoot}/configs/${name}.json`);
       expect(target.outputs).toEqual([`{projectRoot}/{options.runs}/${name}`]);
     }
@@ -60,6 +63,8 @@ describe('the nx targets of the experiments project', () => {
         out: tableFolder(table, 'sample'),
       });
       expect(targets[table]?.configurations?.full, table).toMatchObject({ runs: runsFolder('full'), out: tableFolder(table, 'full') });
+      // A table is built where nx runs, from the run folders its rows' -slurm targets made.
+      expect(targets[table]?.configurations?.['full-slurm'], table).toEqual(targets[table]?.configurations?.full);
     }
   });
 
