@@ -41,18 +41,24 @@ export async function slurmCommand(command: 'sbatch' | 'squeue' | 'scontrol' | '
   }
 }
 
+/** A task's place in Slurm's queue: its state, and why it waits (squeue's reason: Resources, BeginTime, …). */
+export interface QueuedTask {
+  state: string;
+  reason: string;
+}
+
 /** Slurm's state of each task of these jobs, by `<job>_<index>`, from squeue (array tasks one per line). */
-export async function queuedTaskStates(jobIds: readonly string[]): Promise<Map<string, string>> {
-  const states = new Map<string, string>();
+export async function queuedTaskStates(jobIds: readonly string[]): Promise<Map<string, QueuedTask>> {
+  const states = new Map<string, QueuedTask>();
   if (jobIds.length === 0) return states;
   // A job that has left the queue makes squeue fail ("Invalid job id") when it is the only one asked for.
-  const out = await slurmCommand('squeue', ['-h', '-r', '-j', jobIds.join(','), '-o', '%i|%T']).catch((error: Error) => {
+  const out = await slurmCommand('squeue', ['-h', '-r', '-j', jobIds.join(','), '-o', '%i|%T|%r']).catch((error: Error) => {
     if (/Invalid job id/i.test(error.message)) return '';
     throw error;
   });
   for (const line of out.split('\n')) {
-    const [id, state] = line.trim().split('|');
-    if (id && state) states.set(id, state);
+    const [id, state, reason = ''] = line.trim().split('|');
+    if (id && state) states.set(id, { state, reason });
   }
   return states;
 }
@@ -84,6 +90,9 @@ export function resourceProblems(resources: SlurmResources): string[] {
     if (!/^--?[\w-]+(=\S+)?$/.test(arg)) problems.push(`sbatch argument '${arg}': one option, such as --qos=long`);
   return problems;
 }
+
+/** How long before its time limit Slurm tells a task (USR1) to requeue itself. */
+const TIME_LIMIT_WARNING_SECONDS = 300;
 
 /** One array task of a sweep: a row and a seed. */
 export interface ArrayTask {
@@ -119,6 +128,8 @@ export interface JobScriptOptions {
 export function jobScript(options: JobScriptOptions): string {
   const { resources, tasks } = options;
   const problems = resourceProblems(resources);
+  // sbatch reads its #SBATCH lines itself, without a shell to quote them.
+  if (/\s/.test(options.logPattern)) problems.push(`the runs folder ${options.logPattern} has a space, which an #SBATCH line cannot hold`);
   if (problems.length > 0) throw new Error(`Slurm resources refused:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   const throttle = resources.maxParallel ? `%${resources.maxParallel}` : '';
   const directives = [
@@ -127,7 +138,7 @@ export function jobScript(options: JobScriptOptions): string {
     '--ntasks=1',
     ...(resources.cpusPerTask ? [`--cpus-per-task=${resources.cpusPerTask}`] : []),
     ...(resources.gpusPerTask ? [`--gpus-per-task=${resources.gpusPerTask}`] : []),
-    ...(resources.time ? [`--time=${resources.time}`] : []),
+    ...(resources.time ? [`--time=${resources.time}`, `--signal=B:USR1@${TIME_LIMIT_WARNING_SECONDS}`] : []),
     ...(resources.partition ? [`--partition=${resources.partition}`] : []),
     // Preempted or requeued tasks start again and resume; their log goes on in the same file.
     '--requeue',
@@ -156,8 +167,17 @@ export function jobScript(options: JobScriptOptions): string {
     ...exports,
     'echo "mixent sweep task $task: $row seed $seed, attempt $((${SLURM_RESTART_COUNT:-0} + 1)), on $(hostname) at $(date -Is)"',
     `cd ${quote([options.workDir])} || exit 1`,
-    `${quote([...options.command])} --row "$row" --seed "$seed"`,
+    // Near the time limit (USR1 from --signal, or scancel --signal=USR1 --batch), the task requeues itself: the run
+    // resumes from its last finished epoch. The command runs in the background so that the shell takes the signal.
+    'trap \'echo "mixent sweep task $task: time limit near, requeued to resume"; scontrol requeue "${SLURM_ARRAY_JOB_ID}_${task}"\' USR1',
+    `${quote([...options.command])} --row "$row" --seed "$seed" &`,
+    'child=$!',
+    'wait "$child"',
     'status=$?',
+    'while kill -0 "$child" 2>/dev/null; do',
+    '  wait "$child"',
+    '  status=$?',
+    'done',
     'echo "$status" > "$exit_file"',
     'echo "mixent sweep task $task: exit $status at $(date -Is)"',
     'exit "$status"',

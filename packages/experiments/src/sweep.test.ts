@@ -34,6 +34,7 @@ describe('mixent sweep --dry-run: the job script, without Slurm', () => {
       `#SBATCH --cpus-per-task=${slurm?.full?.cpusPerTask}`,
       `#SBATCH --gpus-per-task=${slurm?.full?.gpusPerTask}`,
       `#SBATCH --time=${slurm?.full?.time}`,
+      '#SBATCH --signal=B:USR1@300',
       '#SBATCH --requeue',
       '#SBATCH --open-mode=append',
       `#SBATCH --output=${join(runs, '.sweep', 'logs', '%A_%a.log')}`,
@@ -233,9 +234,9 @@ describeWithSlurm('mixent sweep on a one-node Slurm cluster', () => {
     await cluster?.stop();
   }, 60_000);
 
-  it('runs a table as one array: a second sweep is refused, a task killed mid-epoch is requeued and resumes, and the table is the local one', async () => {
+  it('runs a table as one array: a second sweep is refused, tasks killed or warned of their time limit mid-epoch resume, and the table is the local one', async () => {
     const runs = scratch('runs');
-    const submitted = await mixent(['sweep', '--table', 'tiny', '--runs', runs], env);
+    const submitted = await mixent(['sweep', '--table', 'tiny', '--runs', runs, '--time', '00:30:00'], env);
     expect(submitted.code, submitted.stderr).toBe(0);
     const jobId = /submitted Slurm job (\d+), 8 tasks \(0 runs done already\)/.exec(submitted.stdout)?.[1] as string;
     expect(jobId).toBeDefined();
@@ -244,42 +245,75 @@ describeWithSlurm('mixent sweep on a one-node Slurm cluster', () => {
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(new RegExp(`is being written by the sweep tiny-table \\(Slurm job ${jobId}, since`));
 
-    // Watch every run's state; kill one that is mid-way through its second epoch (a metrics line of epoch 2).
+    // Watch every run's state; interrupt runs mid-way through their second epoch (a metrics line of epoch 2).
     const seen = new Map<string, Set<string>>();
     const watch = async () => {
       const statuses = await sweepStatus(runs, { jobId });
       for (const s of statuses) seen.set(`${s.row}/${s.seed}`, (seen.get(`${s.row}/${s.seed}`) ?? new Set()).add(s.state));
       return statuses;
     };
-    let killed: RunStatus | undefined;
-    await waitFor(
-      async () => {
-        for (const s of await watch()) {
-          if (s.state !== 'running') continue;
-          const runDir = join(runs, s.row, `seed-${s.seed}`);
-          const metrics = existsSync(join(runDir, 'metrics.jsonl')) ? readFileSync(join(runDir, 'metrics.jsonl'), 'utf8') : '';
-          if (!metrics.includes('"type":"step","epoch":2')) continue;
-          spawnSync('pkill', ['-KILL', '-f', `train-row --profile sample --runs ${runs} --row ${s.row} --seed ${s.seed}`]);
-          // Killed in time when it left no summary; else it finished first, and another run is tried.
-          await waitFor(async () => (await watch()).find((t) => t.task === s.task)?.state !== 'running', `task ${s.task} to end`);
-          if (!existsSync(join(runDir, 'summary.json'))) {
-            killed = s;
-            return true;
+    const stateOf = async (task: string | undefined) => (await watch()).find((s) => s.task === task)?.state;
+    /** Interrupts a run in its second epoch and waits until its task is no longer running; the next run if one finishes first. */
+    const interruptMidEpoch = async (interrupt: (run: RunStatus) => boolean, exclude?: RunStatus): Promise<RunStatus> => {
+      let interrupted: RunStatus | undefined;
+      await waitFor(
+        async () => {
+          for (const s of await watch()) {
+            if (s.state !== 'running' || s.task === exclude?.task) continue;
+            const runDir = join(runs, s.row, `seed-${s.seed}`);
+            const metrics = existsSync(join(runDir, 'metrics.jsonl')) ? readFileSync(join(runDir, 'metrics.jsonl'), 'utf8') : '';
+            if (!metrics.includes('"type":"step","epoch":2')) continue;
+            if (!interrupt(s)) continue;
+            await waitFor(async () => (await stateOf(s.task)) !== 'running', `task ${s.task} to stop`);
+            // In time when it left no summary; else it finished first, and another run is tried.
+            if (!existsSync(join(runDir, 'summary.json'))) {
+              interrupted = s;
+              return true;
+            }
           }
-        }
-        return false;
-      },
-      'a run in its second epoch to kill',
-      300,
-    );
-    const task = (killed as RunStatus).task as string;
-    const afterKill = (await watch()).find((s) => s.task === task);
-    expect(afterKill).toMatchObject({ state: 'failed', exitCode: 137 });
+          return false;
+        },
+        'a run in its second epoch',
+        300,
+      );
+      return interrupted as RunStatus;
+    };
+    // A requeued job waits two minutes before it may start again; the test does not.
+    const startNow = async (task: string) => {
+      await waitFor(async () => (await watch()).find((s) => s.task === task)?.slurmReason === 'BeginTime', `task ${task} to be requeued`);
+      cluster.client('scontrol', ['update', `jobid=${task}`, 'StartTime=now']);
+      await waitFor(
+        async () => (await watch()).find((s) => s.task === task)?.slurmReason !== 'BeginTime',
+        `task ${task} to be free to start`,
+      );
+    };
+    const trainRowProcesses = (s: RunStatus) =>
+      spawnSync('pgrep', ['-f', `train-row --profile sample --runs ${runs} --row ${s.row} --seed ${s.seed}`], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter(Boolean)
+        .map(Number);
 
+    // Killed: the task fails, and is requeued by hand.
+    const killed = await interruptMidEpoch((s) => {
+      const pids = trainRowProcesses(s);
+      for (const pid of pids) process.kill(pid, 'SIGKILL');
+      return pids.length > 0;
+    });
+    const task = killed.task as string;
+    expect((await watch()).find((s) => s.task === task)).toMatchObject({ state: 'failed', exitCode: 137 });
     cluster.client('scontrol', ['requeue', task]);
-    // A requeued job waits before it may start again; the test does not.
-    cluster.client('scontrol', ['update', `jobid=${task}`, 'StartTime=now']);
-    await waitFor(async () => (await watch()).find((s) => s.task === task)?.state !== 'failed', `task ${task} to be requeued`);
+    await startNow(task);
+    // Near its time limit (USR1 to the batch shell, as --signal=B:USR1 sends it): the task requeues itself.
+    const warned = await interruptMidEpoch((s) => {
+      const shell = trainRowProcesses(s)
+        .map((pid) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]))
+        .find((parent) => readFileSync(`/proc/${parent}/cmdline`, 'utf8').includes('slurm_script'));
+      if (shell === undefined) return false;
+      process.kill(shell, 'SIGUSR1');
+      return true;
+    }, killed);
+    expect(await stateOf(warned.task)).toBe('pending');
+    await startNow(warned.task as string);
     let statuses: RunStatus[] = [];
     await waitFor(
       async () => {
@@ -295,10 +329,13 @@ describeWithSlurm('mixent sweep on a one-node Slurm cluster', () => {
     for (const states of seen.values()) expect(states.has('done')).toBe(true);
     expect([...seen.values()].some((states) => states.has('pending'))).toBe(true);
     expect([...seen.values()].some((states) => states.has('running'))).toBe(true);
-    expect(seen.get(`${killed?.row}/${killed?.seed}`)).toContain('failed');
-    const log = readFileSync(join(sweepFolder(runs).logs, `${task}.log`), 'utf8');
-    expect(log).toContain('attempt 2');
-    expect(log).toMatch(/resumed after epoch 1/);
+    expect(seen.get(`${killed.row}/${killed.seed}`)).toContain('failed');
+    for (const interrupted of [killed, warned]) {
+      const log = readFileSync(join(sweepFolder(runs).logs, `${interrupted.task}.log`), 'utf8');
+      expect(log).toContain('attempt 2');
+      expect(log).toMatch(/resumed after epoch 1/);
+    }
+    expect(readFileSync(join(sweepFolder(runs).logs, `${warned.task}.log`), 'utf8')).toContain('time limit near, requeued to resume');
 
     const clusterTable = scratch('cluster-table');
     const table = await mixent(['tiny-table', '--runs', runs, '--out', clusterTable], env);

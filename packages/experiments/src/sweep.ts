@@ -7,7 +7,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { pathExists } from '@mixent/node-io';
 import type { ProfileName } from '@mixent/training';
 import { EXPERIMENTS_DIR, readTrainConfig } from './configs.js';
-import { type SlurmResources, jobScript, queuedTaskStates, slurmCommand, submitScript } from './slurm.js';
+import { type QueuedTask, type SlurmResources, jobScript, queuedTaskStates, slurmCommand, submitScript } from './slurm.js';
 import { claimRowFolder, recordedInputsHash, seedRunState } from './table.js';
 
 /**
@@ -276,8 +276,9 @@ export interface RunStatus {
   state: 'pending' | 'running' | 'done' | 'failed' | 'stopped';
   /** The array task that last had it, `<job>_<index>`. */
   task?: string;
-  /** Slurm's own state of that task, while it is in the queue. */
+  /** Slurm's own state of that task while it is in the queue, and why it waits (pending runs). */
   slurmState?: string;
+  slurmReason?: string;
   /** Epochs finished, of how many (running and stopped runs). */
   epoch?: number;
   epochs?: number;
@@ -344,7 +345,7 @@ async function lastLines(file: string, count: number): Promise<string[]> {
 export async function sweepStatus(runsDir: string, options: { jobId?: string; queue?: boolean } = {}): Promise<RunStatus[]> {
   const manifests = (await readManifests(runsDir)).filter((m) => options.jobId === undefined || m.jobId === options.jobId);
   const folders = sweepFolder(runsDir);
-  const queue = options.queue === false ? new Map<string, string>() : await queuedTaskStates(manifests.map((m) => m.jobId));
+  const queue = options.queue === false ? new Map<string, QueuedTask>() : await queuedTaskStates(manifests.map((m) => m.jobId));
   // Each run once, with the task of the latest sweep that had it.
   const runs = new Map<string, { row: string; seed: number; task?: string }>();
   for (const manifest of manifests) {
@@ -364,14 +365,15 @@ export async function sweepStatus(runsDir: string, options: { jobId?: string; qu
     }
     const progress = await runProgress(runDir);
     const progressFields = progress ? { epoch: progress.epoch, ...(progress.epochs !== undefined ? { epochs: progress.epochs } : {}) } : {};
-    const slurmState = task ? queue.get(task) : undefined;
-    if (slurmState) {
-      const running = ['RUNNING', 'COMPLETING', 'CONFIGURING'].includes(slurmState);
+    const queued = task ? queue.get(task) : undefined;
+    if (queued) {
+      const running = ['RUNNING', 'COMPLETING', 'CONFIGURING'].includes(queued.state);
       const eta =
         running && progress?.meanSeconds !== undefined && progress.epochs !== undefined
           ? { etaSeconds: (progress.epochs - progress.epoch) * progress.meanSeconds }
           : {};
-      statuses.push({ ...base, state: running ? 'running' : 'pending', slurmState, ...progressFields, ...eta });
+      const slurm = { slurmState: queued.state, ...(running || !queued.reason ? {} : { slurmReason: queued.reason }) };
+      statuses.push({ ...base, state: running ? 'running' : 'pending', ...slurm, ...progressFields, ...eta });
       continue;
     }
     const exitFile = task ? join(folders.exit, task) : undefined;
@@ -400,7 +402,9 @@ export function formatStatus(statuses: readonly RunStatus[]): string {
           : s.state === 'failed'
             ? `exit ${s.exitCode}; ${s.log}`
             : s.state === 'pending'
-              ? (s.slurmState ?? '').toLowerCase()
+              ? [s.slurmState !== 'PENDING' ? s.slurmState : '', s.slurmReason ? `waiting: ${s.slurmReason}` : '', epochs]
+                  .filter(Boolean)
+                  .join(', ')
               : epochs;
     const task = s.task ? `  (task ${s.task})` : '';
     const tail = s.state === 'failed' && s.logTail?.length ? `\n${s.logTail.map((line) => `    | ${line}`).join('\n')}` : '';
