@@ -4,9 +4,11 @@ import { PNG } from 'pngjs';
 import writeFileAtomic from 'write-file-atomic';
 import { type CliIo, processIo } from '@mixent/node-io';
 import { OFFICIAL_FILES, describeCheck, sha256Bytes, verifyFiles } from './checksums.js';
-import { IMAGE_SIZE, classToLetter, imageAt, readLetterSet } from './emnist.js';
+import { IMAGE_SIZE, classToLetter, imageAt } from './emnist.js';
 import { fetchEmnistLetters } from './fetch.js';
-import { gunzipIdx, isGzip, parseIdx } from './idx.js';
+import { isGzip } from './idx.js';
+import { gunzipIdx, parseIdx } from './idx-gzip.js';
+import { readLetterSet } from './letter-files.js';
 
 const USAGE = `usage: mixent-data <command>
   info <file> [--json]                                  magic, dims, count and sha256 of an IDX file (gzip or not)

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { OFFICIAL_FILES, sha256File, verifyFiles } from './checksums.js';
 import { renderAscii } from './cli.js';
 import { classCounts, classToLetter, imageAt, letterLabelToClass, letterSetFromIdx, transposeImages } from './emnist.js';
-import { encodeIdx, parseIdx } from './idx.js';
+import { encodeIdx } from './idx.js';
+import { parseIdx } from './idx-gzip.js';
 import { SAMPLE_DIR, loadSample, readSampleManifest } from './sample.js';
 
 describe('the EMNIST-Letters loader', () => {

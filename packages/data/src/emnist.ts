@@ -1,5 +1,4 @@
 import type { IdxFile } from './idx.js';
-import { readIdxFile } from './idx-stream.js';
 
 /** Side of an EMNIST image, in pixels. */
 export const IMAGE_SIZE = 28;
@@ -71,12 +70,6 @@ export function letterSetFromIdx(images: IdxFile, labels: IdxFile, files: Letter
     classes[i] = letterLabelToClass(label);
   });
   return { images: transposeImages(images.data as Uint8Array, images.count), labels: classes, count: images.count };
-}
-
-/** Reads an EMNIST-Letters images file and labels file (gzip or not) into an upright LetterSet. */
-export async function readLetterSet(imagesPath: string, labelsPath: string): Promise<LetterSet> {
-  const [images, labels] = await Promise.all([readIdxFile(imagesPath), readIdxFile(labelsPath)]);
-  return letterSetFromIdx(images, labels, { images: imagesPath, labels: labelsPath });
 }
 
 /** Transposes each 28×28 image: EMNIST stores images column-major relative to MNIST. */

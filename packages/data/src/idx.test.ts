@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IDX_TYPES, IdxFormatError, type IdxTypeName, encodeIdx, parseIdx } from './idx.js';
+import { IDX_TYPES, IdxFormatError, type IdxTypeName, encodeIdx } from './idx.js';
+import { parseIdx } from './idx-gzip.js';
 import { parseIdxStream, readIdxFile } from './idx-stream.js';
 
 const samples: Record<IdxTypeName, number[]> = {

@@ -1,5 +1,3 @@
-import { gunzipSync } from 'node:zlib';
-
 /**
  * IDX files (LeCun's MNIST format): a big-endian header `00 00 TT NN`, where TT is the element
  * type and NN the number of dimensions, then NN big-endian uint32 sizes, then the elements.
@@ -66,15 +64,6 @@ const GZIP_MAGIC_1 = 0x8b;
 /** True when the bytes start with the gzip magic (1f 8b). */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === GZIP_MAGIC_0 && bytes[1] === GZIP_MAGIC_1;
-}
-
-/** Inflates gzip bytes, turning zlib's failures into an IdxFormatError that names the file. */
-export function gunzipIdx(bytes: Uint8Array, source: IdxSource = {}): Uint8Array {
-  try {
-    return gunzipSync(bytes);
-  } catch (error) {
-    throw new IdxFormatError(source.file, undefined, `corrupt gzip data (${(error as Error).message})`);
-  }
 }
 
 /** The parsed header of an IDX file. */
@@ -145,12 +134,11 @@ export function readIdxHeader(bytes: Uint8Array, source: IdxSource = {}): IdxHea
 }
 
 /**
- * Parses an IDX file, gzip-compressed or not (gzip is detected by its magic).
- * uint8 and int8 data are views into the (inflated) bytes, not copies; wider types are
- * copied once, since IDX is big-endian and typed arrays use the machine's byte order.
+ * Parses the bytes of an uncompressed IDX file (gzip bytes are refused with a hint: `parseIdx` and `decodeIdx`
+ * inflate them). uint8 and int8 data are views into the bytes, not copies; wider types are copied once, since
+ * IDX is big-endian and typed arrays use the machine's byte order.
  */
-export function parseIdx(bytes: Uint8Array, source: IdxSource = {}): IdxFile {
-  const raw = isGzip(bytes) ? gunzipIdx(bytes, source) : bytes;
+export function parseInflatedIdx(raw: Uint8Array, source: IdxSource = {}): IdxFile {
   const header = readIdxHeader(raw, source);
   if (header === undefined) throw truncatedHeader(raw, source);
   const expected = header.headerBytes + header.elements * header.elementBytes;

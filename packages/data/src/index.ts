@@ -12,9 +12,8 @@ export {
   IDX_TYPES,
   IdxFormatError,
   encodeIdx,
-  gunzipIdx,
   isGzip,
-  parseIdx,
+  parseInflatedIdx,
   readIdxHeader,
   type IdxData,
   type IdxFile,
@@ -23,6 +22,8 @@ export {
   type IdxTypeCode,
   type IdxTypeName,
 } from './idx.js';
+export { gunzipIdx, parseIdx } from './idx-gzip.js';
+export { decodeIdx, inflateGzip } from './idx-web.js';
 export { parseIdxStream, readIdxFile } from './idx-stream.js';
 
 // EMNIST-Letters
@@ -37,11 +38,12 @@ export {
   imageAt,
   letterLabelToClass,
   letterSetFromIdx,
-  readLetterSet,
   transposeImages,
   type LetterSet,
   type LetterSetFiles,
 } from './emnist.js';
+export { readLetterSet } from './letter-files.js';
+export { SAMPLE_FILES, fetchLetterSet, loadSampleFromUrl } from './letter-urls.js';
 
 // Subsets
 export { selectExamples, stratifiedSplit, type StratifiedSplit } from './subsets.js';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { type LetterSet, readLetterSet } from './emnist.js';
+import type { LetterSet } from './emnist.js';
+import { readLetterSet } from './letter-files.js';
 import { OFFICIAL_FILES } from './checksums.js';
 import { type FetchOptions, fetchEmnistLetters } from './fetch.js';
 
