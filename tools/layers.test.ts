@@ -53,7 +53,19 @@ describe('the layers of the packages', () => {
   }, 60_000);
 
   it("keep train() and every function of the training loop's modules under 60 lines", () => {
-    const modules = ['train', 'trainer', 'run-state', 'run-data', 'metrics-log', 'tfjs-internals', 'checkpoint', 'evaluate'];
+    const modules = [
+      'train',
+      'epoch',
+      'trainer',
+      'trainer-checkpoint',
+      'run-state',
+      'run-data',
+      'load-run-data',
+      'metrics-log',
+      'tfjs-internals',
+      'checkpoint',
+      'evaluate',
+    ];
     const lengths = modules.flatMap((module) =>
       functionLengths(join(root, 'packages', 'training', 'src', `${module}.ts`)).map((f) => ({ ...f, module })),
     );

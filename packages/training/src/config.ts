@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 
 /**
@@ -173,7 +172,16 @@ function describeIssue(issue: z.core.$ZodIssue, at: readonly PropertyKey[]): str
  * test for reusing or resuming a run. Compared as JSON, so keys left undefined and key order do not count.
  */
 export function isSameConfig(previous: unknown, config: TrainConfig): boolean {
-  return isDeepStrictEqual(JSON.parse(JSON.stringify(previous ?? null)), JSON.parse(JSON.stringify(config)));
+  return sameJson(JSON.parse(JSON.stringify(previous ?? null)), JSON.parse(JSON.stringify(config)));
+}
+
+/** Deep equality of two values parsed from JSON, key order aside (here rather than node:util's, for browsers). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  const record = (value: object) => value as Record<string, unknown>;
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameJson(record(a)[key], record(b)[key]));
 }
 
 /** Resolves defaults, a profile, then overrides (a config file, then flags) into a validated config. */

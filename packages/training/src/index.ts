@@ -6,8 +6,8 @@
 
 // Backends: selection, and the wasm gradient kernels tfjs-backend-wasm lacks.
 export { BACKEND_NAMES, BackendUnavailableError, selectBackend, type BackendInfo, type BackendName } from './backends/select.js';
-export { registerWasmKernels, WASM_KERNELS } from './backends/wasm-kernels.js';
-export { initWasmBackend, type WasmBackendInfo, type WasmBackendOptions } from './backends/wasm.js';
+export { WASM_KERNELS } from './backends/wasm-kernels.js';
+export { initWasmBackend, registerWasmKernels, type WasmBackendInfo, type WasmBackendOptions } from './backends/wasm.js';
 export { describeWebgpuAdapter, initWebgpuBackend, WebgpuUnavailableError, type WebgpuAdapterInfo } from './backends/webgpu.js';
 export { compareTrainingStep, type GradientAgreement, type TrainingStepAgreement, type TrainingStepOptions } from './backends/agreement.js';
 
@@ -28,8 +28,11 @@ export {
 
 // The training loop, its schedule, checkpoints and evaluation.
 export { DivergenceError, train, type RunPredictions, type TrainOptions, type TrainSummary } from './train.js';
-export { loadRunData, type RunData } from './run-data.js';
-export type { EpochRecord } from './run-state.js';
+export { loadRunData } from './load-run-data.js';
+export { createTrainer, disposeTrainer, trainStep, type RunEnvironment, type TrainerContext, type TrainerState } from './trainer.js';
+export { runEpoch, type EpochHooks, type EpochResult, type EpochTotals, type StepReport } from './epoch.js';
+export { initialRunState, type EpochRecord, type RunState } from './run-state.js';
+export { splitRunData, type RunData } from './run-data.js';
 export { nextLearningRate } from './schedule.js';
 export { loadCheckpoint, saveCheckpoint, type Checkpoint, type NamedTensor } from './checkpoint.js';
 export { evaluate, type Evaluation } from './evaluate.js';

@@ -1,4 +1,4 @@
-import { type LetterSet, Rng, loadLetters, selectExamples, stratifiedSplit } from '@mixent/data';
+import { type LetterSet, Rng, selectExamples, stratifiedSplit } from '@mixent/data';
 import type { TrainConfig } from './config.js';
 
 /** The data of a run: the training split, the validation split and the test set. */
@@ -9,12 +9,11 @@ export interface RunData {
 }
 
 /**
- * Loads the dataset and splits it: a validation split held out from the training images
- * (stratified), then optional limits. The splits depend on the data alone, not on the seed, so
- * every row and seed of a table sees the same test images (paired statistics need that).
+ * Splits a dataset's training and test images as the config says: a validation split held out from the training
+ * images (stratified), then optional limits. The splits depend on the data alone, not on the seed, so every row
+ * and seed of a table sees the same test images (paired statistics need that).
  */
-export async function loadRunData(config: TrainConfig): Promise<RunData> {
-  const [trainAll, testAll] = await Promise.all([loadLetters(config.data.dataset, 'train'), loadLetters(config.data.dataset, 'test')]);
+export function splitRunData(config: TrainConfig, trainAll: LetterSet, testAll: LetterSet): RunData {
   const { validationFraction, trainLimit, testLimit } = config.data;
   const split = stratifiedSplit(trainAll.labels, Rng.fromSeed('mixent/validation'), (n) => Math.round(n * validationFraction));
   const trainIndices =

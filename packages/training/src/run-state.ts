@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Rng, type RngState } from '@mixent/data';
 import { type TrainConfig, isSameConfig } from './config.js';
 import type { Evaluation } from './evaluate.js';
@@ -117,7 +116,7 @@ export function advanceRunState(
 /** Why a checkpoint cannot be resumed by this process with this config, or undefined when it can. */
 export function resumeRefusal(saved: RunState, config: TrainConfig, backend: string, outDir: string): string | undefined {
   if (!isSameConfig(saved.config, config)) {
-    return `${outDir}: the checkpoint was made with another config (see ${join(outDir, 'config.json')}); resume with the same config`;
+    return `${outDir}: the checkpoint was made with another config (see ${outDir}/config.json); resume with the same config`;
   }
   if (saved.backend !== backend) {
     return (

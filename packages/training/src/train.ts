@@ -2,27 +2,17 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import writeFileAtomic from 'write-file-atomic';
-import { batches } from '@mixent/data';
 import { modelName, saveModel } from '@mixent/models';
 import { createProgress, pathExists } from '@mixent/node-io';
 import { type NamedTensor, loadCheckpoint } from './checkpoint.js';
 import { ConfigError, type TrainConfig, validateConfig } from './config.js';
-import { evaluate } from './evaluate.js';
 import { openMetrics } from './metrics-log.js';
-import { type RunData, loadRunData } from './run-data.js';
-import { type EpochRecord, type RunState, advanceRunState, initialRunState, resumeRefusal } from './run-state.js';
-import { setLearningRate } from './tfjs-internals.js';
-import {
-  type RunEnvironment,
-  type TrainerState,
-  createTrainer,
-  disposeTrainer,
-  lossFromConfig,
-  restoreTrainer,
-  saveTrainerCheckpoint,
-  trainStep,
-  trainedTensors,
-} from './trainer.js';
+import { type EpochResult, type StepReport, runEpoch } from './epoch.js';
+import { loadRunData } from './load-run-data.js';
+import type { RunData } from './run-data.js';
+import { type EpochRecord, type RunState, initialRunState, resumeRefusal } from './run-state.js';
+import { type RunEnvironment, type TrainerState, createTrainer, disposeTrainer, lossFromConfig } from './trainer.js';
+import { restoreTrainer, saveTrainerCheckpoint } from './trainer-checkpoint.js';
 
 /*
  * The training path, top to bottom: set up (config, run folder, data, checkpoint, model and optimizers), then
@@ -158,71 +148,35 @@ function describeEnvironment(config: TrainConfig, data: RunData): RunEnvironment
   };
 }
 
-/** One epoch: its steps, a check of the weights, evaluation, the next state, the best model and a checkpoint. */
+/** One epoch (epoch.ts), then what it leaves in the run folder: the best model, metrics.jsonl and a checkpoint. */
 async function trainEpoch(trainer: TrainerState): Promise<void> {
-  const epoch = trainer.run.epoch + 1;
-  setLearningRate(trainer.optimizer, trainer.run.learningRate);
-  const started = performance.now();
-  const totals = await trainSteps(trainer, epoch);
-  const trainSeconds = (performance.now() - started) / 1000;
-  // The loss is read before each update: the last update of an epoch can break the weights unseen.
-  const broken = await firstNonFinite(trainedTensors(trainer));
-  if (broken !== undefined)
-    throw divergence(trainer, `${broken} holds NaN or infinite values after epoch ${epoch}; stopped before evaluating or saving it.`);
-  const { model, data, config, learnable } = trainer;
-  const validation = data.validation.count > 0 ? await evaluate(model, data.validation, config.evalBatchSize) : undefined;
-  const test = await evaluate(model, data.test, config.evalBatchSize);
-  const record: EpochRecord = {
-    epoch,
-    loss: totals.loss / totals.seen,
-    trainAccuracy: totals.correct / totals.seen,
-    ...(validation ? { valAccuracy: validation.accuracy } : {}),
-    testAccuracy: test.accuracy,
-    learningRate: trainer.run.learningRate,
-    ...(learnable ? { lossWeights: await learnable.weights.read() } : {}),
-    seconds: (performance.now() - started) / 1000,
-  };
-  const outcome = { record, test, validation, images: totals.seen, trainSeconds };
-  const { state, improved } = advanceRunState(trainer.run, outcome, trainer.rng, trainer.mathRandom.state());
-  trainer.run = state;
-  if (improved) await saveModel(model, join(trainer.outDir, 'model'));
-  await trainer.metrics.append({ type: 'epoch', ...record });
-  trainer.log(epochLine(config, record, improved, totals.seen / trainSeconds));
-  await saveTrainerCheckpoint(trainer);
-}
-
-/** The steps of one epoch, with the progress display and the step lines of metrics.jsonl. */
-async function trainSteps(trainer: TrainerState, epoch: number): Promise<{ loss: number; correct: number; seen: number }> {
   const { config, data } = trainer;
-  const label = `${config.name} epoch ${epoch}/${config.epochs}`;
+  const label = `${config.name} epoch ${trainer.run.epoch + 1}/${config.epochs}`;
   const progress = trainer.showProgress ? createProgress({ label, total: data.train.count }) : undefined;
-  const totals = { loss: 0, correct: 0, seen: 0 };
-  let step = 0;
+  let result: EpochResult;
   try {
-    for (const batch of batches(data.train, { batchSize: config.batchSize, rng: trainer.rng, augment: config.data.augment })) {
-      step++;
-      const { loss, correct } = await trainStep(trainer, batch);
-      if (!Number.isFinite(loss)) throw divergence(trainer, `the loss is ${loss} at epoch ${epoch}, step ${step}; stopped.`);
-      totals.loss += loss * batch.size;
-      totals.correct += correct;
-      totals.seen += batch.size;
-      progress?.update(totals.seen, `loss ${(totals.loss / totals.seen).toFixed(4)} acc ${(totals.correct / totals.seen).toFixed(4)}`);
-      if (step % config.logEvery === 0) {
-        await trainer.metrics.append({
-          type: 'step',
-          epoch,
-          step,
-          loss,
-          accuracy: correct / batch.size,
-          learningRate: trainer.run.learningRate,
-        });
-      }
-    }
+    result = await runEpoch(trainer, {
+      onStep: async (report, totals) => {
+        progress?.update(totals.seen, `loss ${(totals.loss / totals.seen).toFixed(4)} acc ${(totals.correct / totals.seen).toFixed(4)}`);
+        await logStep(trainer, report);
+      },
+      diverged: (what) => divergence(trainer, what),
+    });
   } finally {
     // Also on a divergence, so that a terminal gets its cursor back.
     progress?.stop();
   }
-  return totals;
+  const { record, improved, imagesPerSecond } = result;
+  if (improved) await saveModel(trainer.model, join(trainer.outDir, 'model'));
+  await trainer.metrics.append({ type: 'epoch', ...record });
+  trainer.log(epochLine(config, record, improved, imagesPerSecond));
+  await saveTrainerCheckpoint(trainer);
+}
+
+/** Every config.logEvery-th step, its line of metrics.jsonl. */
+async function logStep(trainer: TrainerState, { epoch, step, loss, correct, batch }: StepReport): Promise<void> {
+  if (step % trainer.config.logEvery !== 0) return;
+  await trainer.metrics.append({ type: 'step', epoch, step, loss, accuracy: correct / batch.size, learningRate: trainer.run.learningRate });
 }
 
 /** A DivergenceError that says what broke and which checkpoint is left. */
@@ -232,15 +186,6 @@ function divergence({ config, run, outDir }: TrainerState, what: string): Diverg
       ? `The last good checkpoint (end of epoch ${run.epoch}) is kept in ${join(outDir, 'checkpoint')}.`
       : 'No epoch had finished, so there is no checkpoint.';
   return new DivergenceError(`${config.name}: ${what} ${left}`);
-}
-
-/** The name of the first tensor that holds a NaN or an infinity, if any (read asynchronously: webgpu has no sync read). */
-async function firstNonFinite(tensors: readonly { name: string; tensor: tf.Tensor }[]): Promise<string | undefined> {
-  const flags = tf.tidy(() => tf.stack(tensors.map(({ tensor }) => tf.all(tf.isFinite(tensor)))));
-  const finite = await flags.data();
-  flags.dispose();
-  const index = finite.findIndex((ok) => !ok);
-  return index < 0 ? undefined : tensors[index]?.name;
 }
 
 function epochLine(config: TrainConfig, record: EpochRecord, improved: boolean, imagesPerSecond: number): string {

@@ -10,13 +10,11 @@ import {
   getLoss,
 } from '@mixent/losses';
 import { getModel, trainableVariables } from '@mixent/models';
-import { type NamedTensor, saveCheckpoint } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import type { MetricsLog } from './metrics-log.js';
 import type { RunData } from './run-data.js';
 import type { RunState } from './run-state.js';
 import { SeededMathRandom } from './seeded-random.js';
-import { adamState, restoreAdamState } from './tfjs-internals.js';
 
 /** Where and on what a run trains, as env.json records it. */
 export interface RunEnvironment {
@@ -129,40 +127,4 @@ export async function trainStep(trainer: TrainerState, batch: Batch): Promise<{ 
 export function trainedTensors({ model, learnable }: TrainerState): { name: string; tensor: tf.Tensor }[] {
   const modelWeights = model.weights.map((w) => ({ name: w.name, tensor: w.read() }));
   return [...modelWeights, ...(learnable?.weights.variables ?? []).map((v) => ({ name: v.name, tensor: v as tf.Tensor }))];
-}
-
-/** Writes the run's checkpoint: its state, the model's weights, both optimizers and the learned loss weights. */
-export async function saveTrainerCheckpoint(trainer: TrainerState): Promise<void> {
-  const { model, optimizer, learnable } = trainer;
-  const named: NamedTensor[] = model.weights.map((w, i) => ({ name: `model/${i}`, tensor: w.read() }));
-  const parts = [await adamState('optimizer', optimizer)];
-  if (learnable) {
-    learnable.weights.variables.forEach((v, i) => named.push({ name: `loss-weights/${i}`, tensor: v }));
-    parts.push(await adamState('loss-weights-optimizer', learnable.optimizer));
-  }
-  try {
-    await saveCheckpoint(trainer.outDir, { state: trainer.run, tensors: [...named, ...parts.flatMap((p) => p.named)] });
-  } finally {
-    tf.dispose(parts.flatMap((p) => p.temporary));
-  }
-}
-
-/** Puts a checkpoint's tensors back into the trainer's model and optimizers, then disposes them. */
-export async function restoreTrainer(trainer: TrainerState, tensors: NamedTensor[]): Promise<void> {
-  const { model, optimizer, learnable } = trainer;
-  const find = (name: string) => {
-    const found = tensors.find((t) => t.name === name);
-    if (!found) throw new Error(`${trainer.outDir}: the checkpoint has no tensor ${name}`);
-    return found.tensor;
-  };
-  try {
-    model.setWeights(model.weights.map((_, i) => find(`model/${i}`)));
-    await restoreAdamState('optimizer', optimizer, tensors);
-    if (learnable) {
-      learnable.weights.variables.forEach((v, i) => v.assign(find(`loss-weights/${i}`)));
-      await restoreAdamState('loss-weights-optimizer', learnable.optimizer, tensors);
-    }
-  } finally {
-    tf.dispose(tensors.map((t) => t.tensor));
-  }
 }

@@ -4,7 +4,8 @@ import '@tensorflow/tfjs-backend-wasm';
 // Registers the gradients of tfjs ops (tfjs-core alone does not).
 import '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerWasmKernels, WASM_KERNELS } from './wasm-kernels.js';
+import { WASM_KERNELS } from './wasm-kernels.js';
+import { registerWasmKernels } from './wasm.js';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'same' | 'valid' | number;

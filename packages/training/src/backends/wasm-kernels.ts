@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { assertTestedTfjsRelease } from '../tfjs-internals.js';
-import { packageVersion } from './optional.js';
 
 /*
  * Kernels of the backward pass that tfjs-backend-wasm lacks or runs slowly, built from the backend's own fast
@@ -307,13 +306,12 @@ function required(stock: tf.KernelFunc | undefined, name: string): tf.KernelFunc
 }
 
 /**
- * Registers, for the `wasm` backend, the kernels a VGG-5 or Spinal-VGG training step needs and
- * tfjs-backend-wasm lacks (`Conv2DBackpropFilter`), runs slowly (`Conv2DBackpropInput`, `Tile`, `Sum`,
- * `Mean`, `MaxPoolGrad`) or gets wrong (`OneHot`, whose dtype it ignores); see `WASM_KERNELS`. Idempotent. Import `@tensorflow/tfjs-backend-wasm` first (this module does not,
- * so that importing it has no side effect); it may be called before or after the backend initializes.
+ * What `registerWasmKernels` does, for the wasm backend of version `wasmVersion`: Node reads the version from the
+ * installed package.json (backends/wasm.ts), a browser bundle from the backend's own `version_wasm`
+ * (backends/wasm-browser.ts).
  */
-export function registerWasmKernels(): void {
-  assertTestedTfjsRelease('@tensorflow/tfjs-backend-wasm', packageVersion('@tensorflow/tfjs-backend-wasm'), 'registerWasmKernels');
+export function installWasmKernels(wasmVersion: string): void {
+  assertTestedTfjsRelease('@tensorflow/tfjs-backend-wasm', wasmVersion, 'registerWasmKernels');
   if (tf.getKernelsForBackend('wasm').every((k) => k.kernelName !== tf.Conv2D)) {
     throw new Error("registerWasmKernels: the wasm backend is not loaded; import '@tensorflow/tfjs-backend-wasm' first");
   }

@@ -2,8 +2,18 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { isTestedTfjsRelease } from '../tfjs-internals.js';
 import { packageVersion } from './optional.js';
-import { registerWasmKernels } from './wasm-kernels.js';
+import { installWasmKernels } from './wasm-kernels.js';
 import { MAX_WASM_THREADS, withNodeThreads } from './wasm-node-threads.js';
+
+/**
+ * Registers, for the `wasm` backend, the kernels a VGG-5 or Spinal-VGG training step needs and
+ * tfjs-backend-wasm lacks (`Conv2DBackpropFilter`), runs slowly (`Conv2DBackpropInput`, `Tile`, `Sum`,
+ * `Mean`, `MaxPoolGrad`) or gets wrong (`OneHot`, whose dtype it ignores); see `WASM_KERNELS`. Idempotent. Import `@tensorflow/tfjs-backend-wasm` first (this module does not,
+ * so that importing it has no side effect); it may be called before or after the backend initializes.
+ */
+export function registerWasmKernels(): void {
+  installWasmKernels(packageVersion('@tensorflow/tfjs-backend-wasm'));
+}
 
 /** What the wasm backend runs with, as detected once at initialization. */
 export interface WasmBackendInfo {
