@@ -5,50 +5,15 @@
  * the embedded sample, the reference augmentation, seeded batches, and tensor helpers.
  */
 
-// IDX format
-export {
-  IDX_MAX_BYTES,
-  IDX_MAX_RANK,
-  IDX_TYPES,
-  IdxFormatError,
-  encodeIdx,
-  isGzip,
-  parseInflatedIdx,
-  readIdxHeader,
-  type IdxData,
-  type IdxFile,
-  type IdxHeader,
-  type IdxSource,
-  type IdxTypeCode,
-  type IdxTypeName,
-} from './idx.js';
+// Everything that runs in a browser too (see browser.ts).
+export * from './browser.js';
+
+// IDX files from disk and gzip through node:zlib, whole or streamed (Node only).
 export { gunzipIdx, parseIdx } from './idx-gzip.js';
-export { decodeIdx, inflateGzip } from './idx-web.js';
 export { parseIdxStream, readIdxFile } from './idx-stream.js';
-
-// EMNIST-Letters
-export {
-  IMAGE_PIXELS,
-  IMAGE_SIZE,
-  LETTERS,
-  NUM_LETTER_CLASSES,
-  REFERENCE_NUM_OUTPUTS,
-  classCounts,
-  classToLetter,
-  imageAt,
-  letterLabelToClass,
-  letterSetFromIdx,
-  transposeImages,
-  type LetterSet,
-  type LetterSetFiles,
-} from './emnist.js';
 export { readLetterSet } from './letter-files.js';
-export { SAMPLE_FILES, fetchLetterSet, loadSampleFromUrl } from './letter-urls.js';
 
-// Subsets
-export { selectExamples, stratifiedSplit, type StratifiedSplit } from './subsets.js';
-
-// Official files: checksums, download, cache
+// Official files: checksums, download, cache (Node only)
 export {
   OFFICIAL_FILES,
   describeCheck,
@@ -69,28 +34,5 @@ export {
   type FetchResult,
 } from './fetch.js';
 
-// The embedded sample and dataset selection
-export {
-  SAMPLE_DIR,
-  loadLetters,
-  loadSample,
-  readSampleManifest,
-  type DatasetName,
-  type SampleFileEntry,
-  type SampleManifest,
-  type SampleSplit,
-} from './sample.js';
-
-// Randomness, augmentation, batches, tensors
-export { Rng, type RngState } from './rng.js';
-export {
-  augmentImage,
-  perspectiveCoefficients,
-  randomPerspectivePoints,
-  rotateImage,
-  warpPerspective,
-  type AugmentOptions,
-  type Point,
-} from './augment.js';
-export { PIXEL_MEAN, PIXEL_STD, batches, normalizePixels, type Batch, type BatchOptions } from './batches.js';
-export { batchToTensors, type BatchTensors } from './tensors.js';
+// The embedded sample from disk, and dataset selection (Node only)
+export { SAMPLE_DIR, loadLetters, loadSample, readSampleManifest } from './sample.js';

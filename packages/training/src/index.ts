@@ -4,35 +4,17 @@
  * training loop with exact resume from checkpoints, and evaluation.
  */
 
-// Backends: selection, and the wasm gradient kernels tfjs-backend-wasm lacks.
+// Everything that runs anywhere tfjs runs (what browsers get, see browser.ts).
+export * from './browser.js';
+
+// Backends: selection in Node, and the wasm gradient kernels tfjs-backend-wasm lacks (Node's registerWasmKernels,
+// which reads the backend's release without importing it, takes the place of the browser's).
 export { BACKEND_NAMES, BackendUnavailableError, selectBackend, type BackendInfo, type BackendName } from './backends/select.js';
-export { WASM_KERNELS } from './backends/wasm-kernels.js';
 export { initWasmBackend, registerWasmKernels, type WasmBackendInfo, type WasmBackendOptions } from './backends/wasm.js';
 export { describeWebgpuAdapter, initWebgpuBackend, WebgpuUnavailableError, type WebgpuAdapterInfo } from './backends/webgpu.js';
 export { compareTrainingStep, type GradientAgreement, type TrainingStepAgreement, type TrainingStepOptions } from './backends/agreement.js';
 
-// Configs: the reference recipe as data.
-export {
-  ConfigError,
-  DEFAULT_CONFIG,
-  isSameConfig,
-  PROFILES,
-  mergeConfig,
-  resolveConfig,
-  trainConfigSchema,
-  validateConfig,
-  type ConfigOverrides,
-  type ProfileName,
-  type TrainConfig,
-} from './config.js';
-
-// The training loop, its schedule, checkpoints and evaluation.
+// The training loop in a run folder: metrics.jsonl, checkpoints and exact resume (Node only).
 export { DivergenceError, train, type RunPredictions, type TrainOptions, type TrainSummary } from './train.js';
 export { loadRunData } from './load-run-data.js';
-export { createTrainer, disposeTrainer, trainStep, type RunEnvironment, type TrainerContext, type TrainerState } from './trainer.js';
-export { runEpoch, type EpochHooks, type EpochResult, type EpochTotals, type StepReport } from './epoch.js';
-export { initialRunState, type EpochRecord, type RunState } from './run-state.js';
-export { splitRunData, type RunData } from './run-data.js';
-export { nextLearningRate } from './schedule.js';
 export { loadCheckpoint, saveCheckpoint, type Checkpoint, type NamedTensor } from './checkpoint.js';
-export { evaluate, type Evaluation } from './evaluate.js';
