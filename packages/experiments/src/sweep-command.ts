@@ -80,7 +80,8 @@ async function runSweep(options: SweepOptions, io: CliIo): Promise<number> {
     const { manifest, locks } = await submitSweep(plan, options.resources, log);
     io.stdout(
       `${options.label}: submitted Slurm job ${manifest.jobId}, ${plan.tasks.length} task${plan.tasks.length === 1 ? '' : 's'} ` +
-        `(${plan.finished.length} runs done already); mixent sweep status --runs ${options.runsDir}\n`,
+        `(${plan.tasks.filter((t) => t.resumes).length} resuming an interrupted run; ${plan.finished.length} runs done already); ` +
+        `mixent sweep status --runs ${options.runsDir}\n`,
     );
     if (!options.wait) return 0;
     let statuses;

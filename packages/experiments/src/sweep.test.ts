@@ -238,7 +238,9 @@ describeWithSlurm('mixent sweep on a one-node Slurm cluster', () => {
     const runs = scratch('runs');
     const submitted = await mixent(['sweep', '--table', 'tiny', '--runs', runs, '--time', '00:30:00'], env);
     expect(submitted.code, submitted.stderr).toBe(0);
-    const jobId = /submitted Slurm job (\d+), 8 tasks \(0 runs done already\)/.exec(submitted.stdout)?.[1] as string;
+    const jobId = /submitted Slurm job (\d+), 8 tasks \(0 resuming an interrupted run; 0 runs done already\)/.exec(
+      submitted.stdout,
+    )?.[1] as string;
     expect(jobId).toBeDefined();
 
     const second = await mixent(['sweep', '--table', 'tiny', '--runs', runs], env);
@@ -374,5 +376,6 @@ describeWithSlurm('mixent sweep on a one-node Slurm cluster', () => {
     const again = await mixent(['sweep', '--table', 'tiny', '--runs', runs, '--seeds', '1', '--dry-run'], ownEnv);
     expect(again.stdout).toContain('#SBATCH --array=0-0\n');
     expect(again.stdout).toContain('rows=(vgg5-mixent)\n');
+    expect(again.stdout).toContain('1 task (rows × seeds 4 × 1: 0 resume an interrupted run, 3 are done already)');
   }, 600_000);
 });

@@ -150,7 +150,8 @@ export function sweepScript(plan: SweepPlan, resources: SlurmResources): string 
     env,
     description:
       `mixent sweep: ${plan.label}, ${plan.profile} profile, ${plan.tasks.length} task${plan.tasks.length === 1 ? '' : 's'} ` +
-      `(rows × seeds ${plan.rows.length} × ${plan.seeds}, ${plan.finished.length} already done), runs in ${plan.runsDir}.\n` +
+      `(rows × seeds ${plan.rows.length} × ${plan.seeds}: ${plan.tasks.filter((t) => t.resumes).length} resume an interrupted run, ` +
+      `${plan.finished.length} are done already), runs in ${plan.runsDir}.\n` +
       'Written by mixent sweep; mixent sweep status --runs <runs> shows its progress.',
   });
 }
