@@ -7,13 +7,13 @@ import {
   type TrainConfig,
   type TrainerState,
   createTrainer,
+  describeRunEnvironment,
   disposeTrainer,
   initialRunState,
   resolveConfig,
   runEpoch,
   splitRunData,
 } from '@mixent/training';
-import { modelName } from '@mixent/models';
 import { h, nextFrame, percent } from './dom.js';
 import type { RunModel } from './runs.js';
 
@@ -131,14 +131,7 @@ export class TrainView {
       showProgress: false,
       metrics: { append: async () => {} },
       data,
-      environment: {
-        backend: tf.getBackend(),
-        versions: { tfjsCore: tf.version_core, node: 'none' },
-        platform: navigator.userAgent,
-        seed: config.seed,
-        model: modelName(config.model.name, config.model.widthMultiplier),
-        counts: { train: data.train.count, validation: data.validation.count, test: data.test.count },
-      },
+      environment: describeRunEnvironment(config, data, { node: 'none', platform: navigator.userAgent }),
       run: initialRunState(config, tf.getBackend()),
     });
     try {

@@ -20,7 +20,15 @@ export {
 
 // The loop's parts: the data split, the trainer and its step, one epoch, the schedule and evaluation.
 export { splitRunData, type RunData } from './run-data.js';
-export { createTrainer, disposeTrainer, trainStep, type RunEnvironment, type TrainerContext, type TrainerState } from './trainer.js';
+export {
+  createTrainer,
+  describeRunEnvironment,
+  disposeTrainer,
+  trainStep,
+  type RunEnvironment,
+  type TrainerContext,
+  type TrainerState,
+} from './trainer.js';
 export { runEpoch, type EpochHooks, type EpochResult, type EpochTotals, type StepReport } from './epoch.js';
 export { initialRunState, type EpochRecord, type RunState } from './run-state.js';
 export { nextLearningRate } from './schedule.js';

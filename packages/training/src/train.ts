@@ -2,16 +2,22 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import writeFileAtomic from 'write-file-atomic';
-import { modelName, saveModel } from '@mixent/models';
+import { saveModel } from '@mixent/models';
 import { createProgress, pathExists } from '@mixent/node-io';
 import { type NamedTensor, loadCheckpoint } from './checkpoint.js';
 import { ConfigError, type TrainConfig, validateConfig } from './config.js';
 import { openMetrics } from './metrics-log.js';
 import { type EpochResult, type StepReport, runEpoch } from './epoch.js';
 import { loadRunData } from './load-run-data.js';
-import type { RunData } from './run-data.js';
 import { type EpochRecord, type RunState, initialRunState, resumeRefusal } from './run-state.js';
-import { type RunEnvironment, type TrainerState, createTrainer, disposeTrainer, lossFromConfig } from './trainer.js';
+import {
+  type RunEnvironment,
+  type TrainerState,
+  createTrainer,
+  describeRunEnvironment,
+  disposeTrainer,
+  lossFromConfig,
+} from './trainer.js';
 import { restoreTrainer, saveTrainerCheckpoint } from './trainer-checkpoint.js';
 
 /*
@@ -78,7 +84,7 @@ export async function train(configInput: TrainConfig, options: TrainOptions): Pr
   // The data before the checkpoint: a checkpoint's tensors must not be left behind when the data fails to load.
   const data = await loadRunData(config);
   const checkpoint = options.resume ? await openCheckpoint(config, outDir, log) : undefined;
-  const environment = describeEnvironment(config, data);
+  const environment = describeRunEnvironment(config, data, { node: process.version, platform: `${process.platform}-${process.arch}` });
   await writeFileAtomic(join(outDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   await writeFileAtomic(join(outDir, 'env.json'), `${JSON.stringify(environment, null, 2)}\n`);
   const run = checkpoint?.state ?? initialRunState(config, environment.backend);
@@ -135,17 +141,6 @@ async function openCheckpoint(
     throw new Error(refusal);
   }
   return checkpoint;
-}
-
-function describeEnvironment(config: TrainConfig, data: RunData): RunEnvironment {
-  return {
-    backend: tf.getBackend(),
-    versions: { tfjsCore: tf.version_core, node: process.version },
-    platform: `${process.platform}-${process.arch}`,
-    seed: config.seed,
-    model: modelName(config.model.name, config.model.widthMultiplier),
-    counts: { train: data.train.count, validation: data.validation.count, test: data.test.count },
-  };
 }
 
 /** One epoch (epoch.ts), then what it leaves in the run folder: the best model, metrics.jsonl and a checkpoint. */

@@ -9,7 +9,7 @@ import {
   createLearnableWeights,
   getLoss,
 } from '@mixent/losses';
-import { getModel, trainableVariables } from '@mixent/models';
+import { getModel, modelName, trainableVariables } from '@mixent/models';
 import type { TrainConfig } from './config.js';
 import type { MetricsLog } from './metrics-log.js';
 import type { RunData } from './run-data.js';
@@ -24,6 +24,21 @@ export interface RunEnvironment {
   seed: number;
   model: string;
   counts: { train: number; validation: number; test: number };
+}
+
+/**
+ * What a run records of where it ran (env.json): the backend and tfjs release, the host (`node`: Node's version,
+ * 'none' in a browser; `platform`), the seed, the model and the counts of its data.
+ */
+export function describeRunEnvironment(config: TrainConfig, data: RunData, host: { node: string; platform: string }): RunEnvironment {
+  return {
+    backend: tf.getBackend(),
+    versions: { tfjsCore: tf.version_core, node: host.node },
+    platform: host.platform,
+    seed: config.seed,
+    model: modelName(config.model.name, config.model.widthMultiplier),
+    counts: { train: data.train.count, validation: data.validation.count, test: data.test.count },
+  };
 }
 
 /** Everything a training run holds while it runs; the functions of the loop take and update this one object. */
