@@ -389,6 +389,12 @@ export async function sweepStatus(runsDir: string, options: { jobId?: string; qu
   return statuses;
 }
 
+/** How many runs are in each state, in the order people read them. */
+function stateCounts(statuses: readonly RunStatus[]): [RunStatus['state'], number][] {
+  const states: RunStatus['state'][] = ['done', 'running', 'pending', 'failed', 'stopped'];
+  return states.map((state) => [state, statuses.filter((s) => s.state === state).length]);
+}
+
 /** One line per run, for people: `vgg5-ce seed 0  running  epoch 3/200, 2 h 10 min left  (task 41_0)`. */
 export function formatStatus(statuses: readonly RunStatus[]): string {
   const width = Math.max(0, ...statuses.map((s) => `${s.row} seed ${s.seed}`.length));
@@ -411,8 +417,7 @@ export function formatStatus(statuses: readonly RunStatus[]): string {
     const tail = s.state === 'failed' && s.logTail?.length ? `\n${s.logTail.map((line) => `    | ${line}`).join('\n')}` : '';
     return `${what}  ${s.state.padEnd(7)}  ${detail}${task}${tail}`;
   });
-  const counts = ['done', 'running', 'pending', 'failed', 'stopped']
-    .map((state) => [state, statuses.filter((s) => s.state === state).length] as const)
+  const counts = stateCounts(statuses)
     .filter(([, n]) => n > 0)
     .map(([state, n]) => `${n} ${state}`);
   return `${lines.join('\n')}\n${statuses.length} runs: ${counts.join(', ')}`;
@@ -448,8 +453,9 @@ export async function waitForSweep(
       await new Promise((resolve) => setTimeout(resolve, pollSeconds * 1000));
       continue;
     }
-    const counts = ['done', 'running', 'pending', 'failed', 'stopped'].map((state) => statuses.filter((s) => s.state === state).length);
-    const line = `sweep ${jobId}: ${counts[0]} done, ${counts[1]} running, ${counts[2]} pending, ${counts[3]} failed, ${counts[4]} stopped`;
+    const line = `sweep ${jobId}: ${stateCounts(statuses)
+      .map(([state, n]) => `${n} ${state}`)
+      .join(', ')}`;
     if (line !== last) log?.(`${line} (${new Date().toISOString()})`);
     last = line;
     if (!statuses.some((s) => s.state === 'running' || s.state === 'pending')) return statuses;
