@@ -10,11 +10,14 @@ const root = join(import.meta.dirname, '..');
 
 /** The project graph nx computes (package.json dependencies and imports), as project → projects it depends on. */
 function projectDependencies(): Record<string, string[]> {
-  const file = join(mkdtempSync(join(tmpdir(), 'mixent-graph-')), 'graph.json');
+  const scratch = mkdtempSync(join(tmpdir(), 'mixent-graph-'));
+  const file = join(scratch, 'graph.json');
+  // Its own workspace data: without a daemon, nx processes that build the graph at once share a lock and cache files
+  // there, and the one left waiting fails when the other's cache lacks a part.
   const graph = spawnSync(process.execPath, [join(root, 'node_modules', 'nx', 'bin', 'nx.js'), 'graph', `--file=${file}`], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_WORKSPACE_DATA_DIRECTORY: join(scratch, 'nx') },
   });
   expect(graph.status, graph.stderr).toBe(0);
   const { dependencies } = (JSON.parse(readFileSync(file, 'utf8')) as { graph: { dependencies: Record<string, { target: string }[]> } })

@@ -24,7 +24,13 @@ function experimentsTargets(root: string): Record<string, Target> {
     {
       cwd: root,
       encoding: 'utf8',
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+      // Its own workspace data, so that no other nx process building the graph at the same time shares its lock and cache.
+      env: {
+        ...process.env,
+        NX_DAEMON: 'false',
+        NX_NO_CLOUD: 'true',
+        NX_WORKSPACE_DATA_DIRECTORY: mkdtempSync(join(tmpdir(), 'mixent-nx-data-')),
+      },
     },
   );
   expect(show.status, show.stderr).toBe(0);
