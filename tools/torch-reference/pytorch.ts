@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { type TestComponent, describeWith } from '../testing/describe-with.js';
 
 /**
  * The PyTorch reference (tools/torch-reference), run with the machine's python3. CI installs Debian's
@@ -9,9 +9,6 @@ import { describe, expect, it } from 'vitest';
 
 /** Where the reference's scripts are. */
 export const TORCH_REFERENCE_DIR = import.meta.dirname;
-
-/** Whether CI asked for the PyTorch reference, so that its absence fails instead of being reported. */
-export const PYTORCH_REQUIRED = process.env.MIXENT_REQUIRE_PYTORCH === '1';
 
 /** MIXENT_PYTHON, else the first python3 that imports torch: the one on PATH, then the system's (Debian's packages). */
 const python = [process.env.MIXENT_PYTHON, 'python3', '/usr/bin/python3']
@@ -46,20 +43,15 @@ export async function runTorchReference(script: string, args: readonly string[],
   return Buffer.concat(chunks.stdout).toString();
 }
 
-/**
- * A describe block of tests that run the reference: where no python3 imports torch, a test in its place that the
- * reason says how to get it, and that CI did not ask for it (MIXENT_REQUIRE_PYTORCH).
- */
+/** The PyTorch reference as a component that tests need: CI requires it with MIXENT_REQUIRE_PYTORCH=1. */
+export const PYTORCH: TestComponent = {
+  name: 'PyTorch',
+  requiredBy: 'MIXENT_REQUIRE_PYTORCH',
+  unavailable: pytorchUnavailable,
+  howToGet: /apt install python3-torch python3-torchvision/,
+};
+
+/** A describe block of tests that run the reference (see {@link describeWith}). */
 export function describeWithPyTorch(title: string, body: () => void): void {
-  const unavailable = pytorchUnavailable();
-  if (!unavailable) {
-    describe(title, body);
-    return;
-  }
-  describe(`${title}, without PyTorch`, () => {
-    it('says how to get the reference', () => {
-      expect(PYTORCH_REQUIRED, `MIXENT_REQUIRE_PYTORCH=1 but: ${unavailable}`).toBe(false);
-      expect(unavailable).toMatch(/apt install python3-torch python3-torchvision/);
-    });
-  });
+  describeWith(PYTORCH, title, body);
 }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { type TestComponent, describeWith } from '../../../tools/testing/describe-with.js';
 
 /**
  * A one-node Slurm cluster for the sweep tests: munged, slurmctld and slurmd from Debian's packages (munge,
@@ -11,9 +11,6 @@ import { describe, expect, it } from 'vitest';
  * stopped by process id. CI installs them (tools/install-slurm.sh) and sets MIXENT_REQUIRE_SLURM=1; elsewhere the
  * tests check the error that says how to get them.
  */
-
-/** Whether CI asked for Slurm, so that its absence fails instead of being reported. */
-export const SLURM_REQUIRED = process.env.MIXENT_REQUIRE_SLURM === '1';
 
 const DAEMONS = ['munged', 'mungekey', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scontrol', 'scancel', 'sinfo'] as const;
 
@@ -162,20 +159,15 @@ export async function waitFor(ready: () => boolean | Promise<boolean>, what: str
   }
 }
 
-/**
- * A describe block of tests on a real Slurm cluster: where none can start, a test in its place that the reason says
- * how to get one, and that CI did not ask for it (MIXENT_REQUIRE_SLURM).
- */
+/** A one-node Slurm cluster as a component that tests need: CI requires it with MIXENT_REQUIRE_SLURM=1. */
+export const SLURM: TestComponent = {
+  name: 'Slurm',
+  requiredBy: 'MIXENT_REQUIRE_SLURM',
+  unavailable: slurmClusterUnavailable,
+  howToGet: /apt install slurmctld slurmd slurm-client munge/,
+};
+
+/** A describe block of tests on a real Slurm cluster (see {@link describeWith}). */
 export function describeWithSlurm(title: string, body: () => void): void {
-  const unavailable = slurmClusterUnavailable();
-  if (!unavailable) {
-    describe(title, body);
-    return;
-  }
-  describe(`${title}, without Slurm`, () => {
-    it('says how to get a test cluster', () => {
-      expect(SLURM_REQUIRED, `MIXENT_REQUIRE_SLURM=1 but: ${unavailable}`).toBe(false);
-      expect(unavailable).toMatch(/apt install slurmctld slurmd slurm-client munge/);
-    });
-  });
+  describeWith(SLURM, title, body);
 }

@@ -1,15 +1,12 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { type TestComponent, describeWith } from '../../../tools/testing/describe-with.js';
 
 /**
  * Debian's Chromium, driven by playwright-core (Playwright's own browser download cannot run where only the npm
  * registry and Debian's mirror are reachable). CI installs it (tools/install-chromium.sh) and sets
  * MIXENT_REQUIRE_CHROMIUM=1; without it, the e2e suite checks the message that says how to get it.
  */
-
-/** Whether CI asked for Chromium, so that its absence fails instead of being reported. */
-export const CHROMIUM_REQUIRED = process.env.MIXENT_REQUIRE_CHROMIUM === '1';
 
 /** MIXENT_CHROMIUM when set (only it), else Debian's chromium. */
 const executable = (process.env.MIXENT_CHROMIUM ? [process.env.MIXENT_CHROMIUM] : ['/usr/bin/chromium', '/usr/bin/chromium-browser']).find(
@@ -42,20 +39,15 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/**
- * A describe block of tests in Chromium: where none is installed, a test in its place that the reason says how
- * to get it, and that CI did not ask for it (MIXENT_REQUIRE_CHROMIUM).
- */
+/** Debian's Chromium as a component that tests need: CI requires it with MIXENT_REQUIRE_CHROMIUM=1. */
+export const CHROMIUM: TestComponent = {
+  name: 'Chromium',
+  requiredBy: 'MIXENT_REQUIRE_CHROMIUM',
+  unavailable: chromiumUnavailable,
+  howToGet: /apt-get install -y --no-install-recommends chromium/,
+};
+
+/** A describe block of tests in Chromium (see {@link describeWith}). */
 export function describeWithChromium(title: string, body: () => void): void {
-  const unavailable = chromiumUnavailable();
-  if (!unavailable) {
-    describe(title, body);
-    return;
-  }
-  describe(`${title}, without Chromium`, () => {
-    it('says how to get Chromium', () => {
-      expect(CHROMIUM_REQUIRED, `MIXENT_REQUIRE_CHROMIUM=1 but: ${unavailable}`).toBe(false);
-      expect(unavailable).toMatch(/apt-get install -y --no-install-recommends chromium/);
-    });
-  });
+  describeWith(CHROMIUM, title, body);
 }
