@@ -125,11 +125,6 @@ export class TrainView {
     const data = splitRunData(config, train, test);
     const trainer = createTrainer({
       config,
-      // A page has no run folder: train() alone writes one (metrics.jsonl, checkpoints).
-      outDir: 'browser',
-      log: () => {},
-      showProgress: false,
-      metrics: { append: async () => {} },
       data,
       environment: describeRunEnvironment(config, data, { node: 'none', platform: navigator.userAgent }),
       run: initialRunState(config, tf.getBackend()),

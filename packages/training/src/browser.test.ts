@@ -38,10 +38,6 @@ describe('the browser entry', () => {
     const before = tf.memory().numTensors;
     const trainer = browser.createTrainer({
       config,
-      outDir: 'memory',
-      log: () => {},
-      showProgress: false,
-      metrics: { append: async () => {} },
       data,
       environment: {
         backend: summary.backend,

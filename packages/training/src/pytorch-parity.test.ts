@@ -98,12 +98,8 @@ async function parityRun(backend: string, architecture: ModelName, loss: { name:
   const environment = { backend, versions: { tfjsCore: tf.version_core, node: process.version }, platform: '', seed: 0, model: '', counts };
   const trainer = createTrainer({
     config,
-    outDir: dir,
-    log: () => {},
-    showProgress: false,
     data: { train, validation: train, test: train },
     environment,
-    metrics: { append: async () => {} },
     run: initialRunState(config, backend),
   });
   try {

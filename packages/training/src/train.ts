@@ -6,7 +6,7 @@ import { saveModel } from '@mixent/models';
 import { createProgress, pathExists } from '@mixent/node-io';
 import { type NamedTensor, loadCheckpoint } from './checkpoint.js';
 import { ConfigError, type TrainConfig, validateConfig } from './config.js';
-import { openMetrics } from './metrics-log.js';
+import { type MetricsLog, openMetrics } from './metrics-log.js';
 import { type EpochResult, type StepReport, runEpoch } from './epoch.js';
 import { loadRunData } from './load-run-data.js';
 import { type EpochRecord, type RunState, initialRunState, resumeRefusal } from './run-state.js';
@@ -74,6 +74,14 @@ export interface RunPredictions {
 export class DivergenceError extends Error {
   override readonly name = 'DivergenceError';
 }
+
+/** A trainer with its run folder: where train() writes the model, metrics.jsonl and checkpoints, and how it reports. */
+type FolderTrainer = TrainerState & {
+  readonly outDir: string;
+  readonly log: (line: string) => void;
+  readonly showProgress: boolean;
+  readonly metrics: MetricsLog;
+};
 
 /** Trains a model as the config says, writing everything into options.outDir; returns the summary. */
 export async function train(configInput: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
@@ -144,7 +152,7 @@ async function openCheckpoint(
 }
 
 /** One epoch (epoch.ts), then what it leaves in the run folder: the best model, metrics.jsonl and a checkpoint. */
-async function trainEpoch(trainer: TrainerState): Promise<void> {
+async function trainEpoch(trainer: FolderTrainer): Promise<void> {
   const { config, data } = trainer;
   const label = `${config.name} epoch ${trainer.run.epoch + 1}/${config.epochs}`;
   const progress = trainer.showProgress ? createProgress({ label, total: data.train.count }) : undefined;
@@ -169,13 +177,13 @@ async function trainEpoch(trainer: TrainerState): Promise<void> {
 }
 
 /** Every config.logEvery-th step, its line of metrics.jsonl. */
-async function logStep(trainer: TrainerState, { epoch, step, loss, correct, batch }: StepReport): Promise<void> {
+async function logStep(trainer: FolderTrainer, { epoch, step, loss, correct, batch }: StepReport): Promise<void> {
   if (step % trainer.config.logEvery !== 0) return;
   await trainer.metrics.append({ type: 'step', epoch, step, loss, accuracy: correct / batch.size, learningRate: trainer.run.learningRate });
 }
 
 /** A DivergenceError that says what broke and which checkpoint is left. */
-function divergence({ config, run, outDir }: TrainerState, what: string): DivergenceError {
+function divergence({ config, run, outDir }: FolderTrainer, what: string): DivergenceError {
   const left =
     run.epoch > 0
       ? `The last good checkpoint (end of epoch ${run.epoch}) is kept in ${join(outDir, 'checkpoint')}.`
@@ -196,7 +204,7 @@ function pct(fraction: number): string {
 }
 
 /** Writes predictions.json and summary.json from the finished run's state. */
-async function writeSummary({ config, run, data, environment, outDir }: TrainerState): Promise<TrainSummary> {
+async function writeSummary({ config, run, data, environment, outDir }: FolderTrainer): Promise<TrainSummary> {
   const summary: TrainSummary = {
     name: config.name,
     model: environment.model,

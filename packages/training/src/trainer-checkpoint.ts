@@ -5,8 +5,11 @@ import type { TrainerState } from './trainer.js';
 
 // A trainer's checkpoints on the file system: Node only, apart from trainer.ts, which browsers share.
 
+/** A trainer with the run folder that holds its checkpoint (train.ts gives it its whole run folder). */
+type CheckpointedTrainer = TrainerState & { readonly outDir: string };
+
 /** Writes the run's checkpoint: its state, the model's weights, both optimizers and the learned loss weights. */
-export async function saveTrainerCheckpoint(trainer: TrainerState): Promise<void> {
+export async function saveTrainerCheckpoint(trainer: CheckpointedTrainer): Promise<void> {
   const { model, optimizer, learnable } = trainer;
   const named: NamedTensor[] = model.weights.map((w, i) => ({ name: `model/${i}`, tensor: w.read() }));
   const parts = [await adamState('optimizer', optimizer)];
@@ -22,7 +25,7 @@ export async function saveTrainerCheckpoint(trainer: TrainerState): Promise<void
 }
 
 /** Puts a checkpoint's tensors back into the trainer's model and optimizers, then disposes them. */
-export async function restoreTrainer(trainer: TrainerState, tensors: NamedTensor[]): Promise<void> {
+export async function restoreTrainer(trainer: CheckpointedTrainer, tensors: NamedTensor[]): Promise<void> {
   const { model, optimizer, learnable } = trainer;
   const find = (name: string) => {
     const found = tensors.find((t) => t.name === name);

@@ -11,7 +11,6 @@ import {
 } from '@mixent/losses';
 import { getModel, modelName, trainableVariables } from '@mixent/models';
 import type { TrainConfig } from './config.js';
-import type { MetricsLog } from './metrics-log.js';
 import type { RunData } from './run-data.js';
 import type { RunState } from './run-state.js';
 import { SeededMathRandom } from './seeded-random.js';
@@ -44,9 +43,6 @@ export function describeRunEnvironment(config: TrainConfig, data: RunData, host:
 /** Everything a training run holds while it runs; the functions of the loop take and update this one object. */
 export interface TrainerState {
   readonly config: TrainConfig;
-  readonly outDir: string;
-  readonly log: (line: string) => void;
-  readonly showProgress: boolean;
   readonly data: RunData;
   readonly environment: RunEnvironment;
   readonly model: tfl.LayersModel;
@@ -57,13 +53,12 @@ export interface TrainerState {
   /** Batches, augmentation and the schedule draw from it; dropout draws from `mathRandom`. */
   readonly rng: Rng;
   readonly mathRandom: SeededMathRandom;
-  readonly metrics: MetricsLog;
   /** Replaced at the end of each epoch; it is what a checkpoint saves besides tensors. */
   run: RunState;
 }
 
 /** What {@link createTrainer} is given beyond the tfjs objects it makes. */
-export type TrainerContext = Omit<TrainerState, 'model' | 'modelVariables' | 'learnable' | 'optimizer' | 'rng' | 'mathRandom'>;
+export type TrainerContext = Pick<TrainerState, 'config' | 'data' | 'environment' | 'run'>;
 
 /** A loss of the registry by a config's name and options, which the registry checks at run time. */
 export function lossFromConfig(name: string, options: Record<string, number | tf.Scalar>): LossFunction {
@@ -72,9 +67,10 @@ export function lossFromConfig(name: string, options: Record<string, number | tf
 
 /**
  * Makes the model (initialized from the seed), Adam, the learnable loss weights and their Adam, and installs the
- * seeded Math.random at `context.run`'s state. Undo it with {@link disposeTrainer}.
+ * seeded Math.random at `context.run`'s state; what else the context holds (train()'s run folder) is kept. Undo it
+ * with {@link disposeTrainer}.
  */
-export function createTrainer(context: TrainerContext): TrainerState {
+export function createTrainer<Context extends TrainerContext>(context: Context): TrainerState & Context {
   const { config, run } = context;
   const { learningRate, beta1, beta2, epsilon } = config.optimizer;
   const { widthMultiplier, numClasses, dropout } = config.model;
