@@ -1,12 +1,12 @@
 import { gunzipSync } from 'node:zlib';
-import { type IdxFile, type IdxSource, IdxFormatError, isGzip, parseInflatedIdx } from './idx.js';
+import { type IdxFile, type IdxSource, corruptGzipError, isGzip, parseInflatedIdx } from './idx.js';
 
 /** Inflates gzip bytes, turning zlib's failures into an IdxFormatError that names the file. */
 export function gunzipIdx(bytes: Uint8Array, source: IdxSource = {}): Uint8Array {
   try {
     return gunzipSync(bytes);
   } catch (error) {
-    throw new IdxFormatError(source.file, undefined, `corrupt gzip data (${(error as Error).message})`);
+    throw corruptGzipError(source, error);
   }
 }
 

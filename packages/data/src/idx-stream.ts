@@ -2,7 +2,17 @@ import { createReadStream } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { isSystemError } from '@mixent/node-io';
-import { type IdxFile, type IdxHeader, type IdxSource, IdxFormatError, idxFileOf, isGzip, readIdxHeader, truncatedHeader } from './idx.js';
+import {
+  type IdxFile,
+  type IdxHeader,
+  type IdxSource,
+  IdxFormatError,
+  corruptGzipError,
+  idxFileOf,
+  isGzip,
+  readIdxHeader,
+  truncatedHeader,
+} from './idx.js';
 
 /**
  * Parses an IDX file from a stream of chunks (a Node Readable, a web stream, any async iterable),
@@ -93,7 +103,7 @@ async function* inflateIfGzip(chunks: AsyncIterable<Uint8Array>, source: IdxSour
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && code.startsWith('Z_')) {
-      throw new IdxFormatError(source.file, undefined, `corrupt gzip data (${(error as Error).message})`);
+      throw corruptGzipError(source, error);
     }
     throw error;
   } finally {

@@ -1,4 +1,4 @@
-import { type IdxFile, type IdxSource, IdxFormatError, isGzip, parseInflatedIdx } from './idx.js';
+import { type IdxFile, type IdxSource, corruptGzipError, isGzip, parseInflatedIdx } from './idx.js';
 
 // IDX from bytes with the web platform's own gzip (DecompressionStream): browsers, and Node 18 or newer.
 
@@ -8,7 +8,7 @@ export async function inflateGzip(bytes: Uint8Array, source: IdxSource = {}): Pr
   try {
     return new Uint8Array(await new Response(inflated).arrayBuffer());
   } catch (error) {
-    throw new IdxFormatError(source.file, undefined, `corrupt gzip data (${(error as Error).message})`);
+    throw corruptGzipError(source, error);
   }
 }
 

@@ -58,6 +58,11 @@ export class IdxFormatError extends Error {
   }
 }
 
+/** The error for gzip data that an inflater (zlib or DecompressionStream) refused: the file, and the inflater's reason. */
+export function corruptGzipError(source: IdxSource, error: unknown): IdxFormatError {
+  return new IdxFormatError(source.file, undefined, `corrupt gzip data (${(error as Error).message})`);
+}
+
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
