@@ -2,16 +2,17 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Plugin, defaultClientConditions, defineConfig } from 'vite';
+import type { SampleManifest } from '@mixent/data';
 import { isNodeBuiltin, isNodeOnlyFile } from '../../tools/browser-bundle.js';
 
 /** The embedded sample of @mixent/data, which the app loads by URL from `sample/`. */
 const SAMPLE_DIR = join(dirname(fileURLToPath(import.meta.resolve('@mixent/data/package.json'))), 'sample');
+/** The manifest and the files it lists. */
 const SAMPLE_FILES = [
   'manifest.json',
-  'sample-test-images-idx3-ubyte.gz',
-  'sample-test-labels-idx1-ubyte.gz',
-  'sample-train-images-idx3-ubyte.gz',
-  'sample-train-labels-idx1-ubyte.gz',
+  ...Object.values((JSON.parse(readFileSync(join(SAMPLE_DIR, 'manifest.json'), 'utf8')) as SampleManifest).splits).flatMap(
+    ({ images, labels }) => [images.file, labels.file],
+  ),
 ];
 
 /** Serves the sample under `sample/` in development and writes it there in the build, byte for byte. */
