@@ -10,6 +10,7 @@ import {
   describeRunEnvironment,
   disposeTrainer,
   initialRunState,
+  PROFILES,
   resolveConfig,
   runEpoch,
   splitRunData,
@@ -25,6 +26,10 @@ const CONFIGS: Record<string, object> = Object.fromEntries(
   ]),
 );
 
+/** The sample profile's budget, which the form starts from and describes. */
+const SAMPLE_EPOCHS = PROFILES.sample.epochs as number;
+const SAMPLE_WIDTH = PROFILES.sample.model?.widthMultiplier as number;
+
 /** Thrown from a step to stop a run the person stopped. */
 class Stopped extends Error {}
 
@@ -38,7 +43,7 @@ export class TrainView {
   private readonly config = h('select', { id: 'train-config', 'aria-label': 'Config' });
   private readonly trainImages = numberField('train-images', 'Training images', 9900, 100, 9900);
   private readonly testImages = numberField('test-images', 'Test images evaluated after each epoch', 3800, 100, 3800);
-  private readonly epochs = numberField('train-epochs', 'Epochs', 4, 1, 50);
+  private readonly epochs = numberField('train-epochs', 'Epochs', SAMPLE_EPOCHS, 1, 50);
   private readonly batchSize = numberField('batch-size', 'Batch size', 100, 1, 1000);
   private readonly start = h('button', { type: 'submit', id: 'train-start' }, 'Train');
   private readonly stop = h('button', { type: 'button', id: 'train-stop', disabled: true }, 'Stop');
@@ -83,7 +88,7 @@ export class TrainView {
       h(
         'p',
         { class: 'hint' },
-        `The sample profile (VGG-5 or Spinal-VGG at ×0.125, 4 epochs, the 9,900 training images of the embedded sample) or a smaller budget, on ${backend}, `,
+        `The sample profile (VGG-5 or Spinal-VGG at ×${SAMPLE_WIDTH}, ${SAMPLE_EPOCHS} epochs, the 9,900 training images of the embedded sample) or a smaller budget, on ${backend}, `,
         "with @mixent/training's own loop: the same steps, schedule and evaluation as `mixent train`.",
       ),
       form,
